@@ -1,0 +1,75 @@
+"""ISO 3166-1 countries from pycountry, and which countries own which time zones (from pytz)."""
+
+import difflib
+from functools import cache
+
+import pycountry
+import pytz
+
+_BY_ALPHA2 = {country.alpha_2: country for country in pycountry.countries}
+_BY_ALPHA3 = {country.alpha_3: country for country in pycountry.countries}
+
+
+def _names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                names.setdefault(name.casefold(), country.alpha_2)
+    return names
+
+
+_BY_NAME = _names()
+
+
+def country_name(alpha_2: str) -> str:
+    """The English ISO name of a country, e.g. 'Canada' for CA."""
+    country = _BY_ALPHA2.get(alpha_2)
+    return country.name if country else alpha_2
+
+
+def describe(alpha_2: str) -> str:
+    """'Canada (CA)': how messages name a country."""
+    return f"{country_name(alpha_2)} ({alpha_2})"
+
+
+def resolve_country(text: str) -> tuple[str | None, bool]:
+    """The alpha-2 code for an alpha-2, alpha-3 or English name, and whether it was given as an alias."""
+    value = text.strip()
+    if value.upper() in _BY_ALPHA2 and len(value) == 2:
+        return value.upper(), False
+    if len(value) == 3 and value.upper() in _BY_ALPHA3:
+        return _BY_ALPHA3[value.upper()].alpha_2, True
+    alpha_2 = _BY_NAME.get(value.casefold())
+    if alpha_2:
+        return alpha_2, True
+    return None, False
+
+
+def suggest_countries(text: str, limit: int = 3) -> list[str]:
+    """Close ISO matches for a country nobody recognises, as alpha-2 codes."""
+    value = text.strip()
+    found: list[str] = []
+    for code in difflib.get_close_matches(value.upper(), list(_BY_ALPHA2), n=limit, cutoff=0.5):
+        found.append(code)
+    for code in difflib.get_close_matches(value.upper(), list(_BY_ALPHA3), n=limit, cutoff=0.6):
+        found.append(_BY_ALPHA3[code].alpha_2)
+    for name in difflib.get_close_matches(value.casefold(), list(_BY_NAME), n=limit, cutoff=0.6):
+        found.append(_BY_NAME[name])
+    return list(dict.fromkeys(found))[:limit]
+
+
+@cache
+def zone_countries() -> dict[str, frozenset[str]]:
+    """Each IANA zone to the countries whose zone list (pytz.country_timezones) names it."""
+    owners: dict[str, set[str]] = {}
+    for alpha_2 in pytz.country_timezones:
+        for zone in pytz.country_timezones[alpha_2]:
+            owners.setdefault(zone, set()).add(alpha_2)
+    return {zone: frozenset(codes) for zone, codes in owners.items()}
+
+
+def countries_of_zone(zone: str) -> frozenset[str]:
+    """The countries a zone belongs to; empty for ocean zones such as Etc/GMT+5."""
+    return zone_countries().get(zone, frozenset())

@@ -1,0 +1,89 @@
+"""The route: immutable revisions of checked stops, exactly one of them live."""
+
+from django.db import models
+
+
+class Revision(models.Model):
+    """One published, checked copy of the route; never edited after it is created."""
+
+    number = models.PositiveIntegerField(unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=500, help_text="Where the rows came from: a path or a sheet URL.")
+    source_kind = models.CharField(max_length=20)
+    checksum = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the source rows.")
+    findings = models.JSONField(default=dict, help_text="The validation report: errors and warnings.")
+    synced_by = models.CharField(max_length=150, help_text="Who or what published it.")
+    night = models.DateField()
+    deadline = models.CharField(max_length=5)
+    is_live = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_live"], condition=models.Q(is_live=True), name="one_live_revision"),
+        ]
+        permissions = [
+            ("sync_route", "Can sync the route from its source"),
+            ("make_live", "Can make a revision live"),
+            ("preview_route", "Can preview the route at any time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number}"
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.findings.get("warnings", []))
+
+
+class Stop(models.Model):
+    """A checked stop of one revision, in arrival order."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="stops")
+    index = models.PositiveIntegerField(help_text="Position on the route, from 0.")
+    row = models.PositiveIntegerField(help_text="The sheet's own row number.")
+    city = models.CharField(max_length=200)
+    region = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    arrival = models.DateTimeField()
+    timezone = models.CharField(max_length=64, help_text="IANA zone at the coordinates.")
+    presents = models.BigIntegerField(null=True, blank=True)
+    fact = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True, help_text="Private: never leaves the server.")
+
+    class Meta:
+        ordering = ["revision", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "index"], name="one_stop_per_index"),
+        ]
+        indexes = [models.Index(fields=["revision", "arrival"])]
+
+    def __str__(self) -> str:
+        return f"{self.city}, {self.country}"
+
+
+class SyncRun(models.Model):
+    """One attempt to sync the route, kept so organisers see rejected sheets and failures too."""
+
+    class Outcome(models.TextChoices):
+        PUBLISHED = "published", "published a new revision"
+        UNCHANGED = "unchanged", "unchanged since the live revision"
+        INVALID = "invalid", "rejected: the sheet has errors"
+        FAILED = "failed", "failed: the source could not be read"
+
+    started = models.DateTimeField()
+    finished = models.DateTimeField()
+    source = models.CharField(max_length=500)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+    findings = models.JSONField(default=dict)
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
+    synced_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.started:%Y-%m-%d %H:%M:%S}"

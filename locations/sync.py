@@ -1,0 +1,174 @@
+"""Publishing the route: validate a source and, only when it has no errors, make a new live revision."""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from locations.models import Revision, Stop, SyncRun
+from locations.sources import read_source
+from locations.table import RouteTable, SourceError
+from locations.validation import Report, validate_route
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncResult:
+    """What a sync did: its outcome, the revision it published (or found unchanged), and the report."""
+
+    outcome: str
+    message: str
+    revision: Revision | None = None
+    report: Report | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (SyncRun.Outcome.PUBLISHED, SyncRun.Outcome.UNCHANGED)
+
+
+def configured_source() -> str:
+    """The organisers' sheet when one is configured, otherwise the sample route."""
+    return settings.TRACKER_ROUTE_SHEET or str(settings.TRACKER_SAMPLE_ROUTE)
+
+
+def table_checksum(table: RouteTable) -> str:
+    """SHA-256 of the header and non-blank rows, so an unchanged sheet is recognised."""
+    rows = [[row.number, sorted(row.cells.items())] for row in table.rows if not row.is_blank()]
+    payload = json.dumps([table.headers, rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def live_revision() -> Revision | None:
+    """The revision viewers see, if any."""
+    return Revision.objects.filter(is_live=True).first()
+
+
+def check_table(table: RouteTable, night: dt.date | None = None, deadline: str | None = None) -> Report:
+    """Validate with the configured night and deadline unless others are given."""
+    return validate_route(
+        table,
+        night=night or settings.TRACKER_ROUTE_NIGHT,
+        deadline=deadline or settings.TRACKER_ROUTE_DEADLINE,
+    )
+
+
+def sync_route(
+    source: str | None = None,
+    synced_by: str = "command",
+    night: dt.date | None = None,
+    deadline: str | None = None,
+) -> SyncResult:
+    """Read, check and publish a route; on any failure the live revision is left as it was."""
+    source = source or configured_source()
+    started = timezone.now()
+    try:
+        table = read_source(source)
+        result = publish_table(table, synced_by, night=night, deadline=deadline)
+    except SourceError as exc:
+        result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
+    _record(result, source, started, synced_by)
+    return result
+
+
+def publish_table(
+    table: RouteTable, synced_by: str, night: dt.date | None = None, deadline: str | None = None
+) -> SyncResult:
+    """Publish an already read table as the new live revision if it passes every check."""
+    report = check_table(table, night, deadline)
+    if not report.ok:
+        return SyncResult(
+            SyncRun.Outcome.INVALID,
+            f"{len(report.errors)} error(s) in {table.source}; the live route is unchanged.",
+            report=report,
+        )
+    checksum = table_checksum(table)
+    live = live_revision()
+    if (
+        live is not None
+        and live.checksum == checksum
+        and live.night == report.night
+        and live.deadline == report.deadline
+    ):
+        return SyncResult(SyncRun.Outcome.UNCHANGED, f"Revision {live.number} is live and unchanged.", live, report)
+    for attempt in range(3):
+        try:
+            revision = _publish(table, report, checksum, synced_by)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return SyncResult(
+        SyncRun.Outcome.PUBLISHED,
+        f"Revision {revision.number} with {len(report.stops)} stops is live.",
+        revision,
+        report,
+    )
+
+
+@transaction.atomic
+def _publish(table: RouteTable, report: Report, checksum: str, synced_by: str) -> Revision:
+    number = (Revision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    revision = Revision.objects.create(
+        number=number,
+        source=table.source[:500],
+        source_kind=table.kind,
+        checksum=checksum,
+        findings=report.as_dict() | {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id},
+        synced_by=synced_by[:150],
+        night=report.night,
+        deadline=report.deadline,
+    )
+    Stop.objects.bulk_create(
+        [
+            Stop(
+                revision=revision,
+                index=index,
+                row=stop.row,
+                city=stop.city,
+                region=stop.region,
+                country=stop.country,
+                latitude=stop.latitude,
+                longitude=stop.longitude,
+                arrival=stop.arrival,
+                timezone=stop.timezone,
+                presents=stop.presents,
+                fact=stop.fact,
+                notes=stop.notes,
+            )
+            for index, stop in enumerate(report.stops)
+        ],
+        batch_size=1000,
+    )
+    make_live(revision)
+    return revision
+
+
+@transaction.atomic
+def make_live(revision: Revision) -> None:
+    """Make one revision the live one (also how organisers roll back)."""
+    Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
+    Revision.objects.filter(pk=revision.pk).update(is_live=True)
+    revision.is_live = True
+
+
+def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> None:
+    findings = result.report.as_dict() if result.report else {}
+    SyncRun.objects.create(
+        started=started,
+        finished=timezone.now(),
+        source=source[:500],
+        outcome=result.outcome,
+        message=result.message,
+        findings=findings,
+        revision=result.revision,
+        synced_by=synced_by[:150],
+    )
+    log = logger.info if result.ok else logger.warning
+    log("sync_route %s: %s", result.outcome, result.message)

@@ -1,0 +1,415 @@
+"""Checks a route table against the brief's rules and returns findings with stable codes."""
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from functools import cache
+
+import pytz
+from timezonefinder import TimezoneFinder
+
+from locations.countries import countries_of_zone, describe, resolve_country, suggest_countries
+from locations.table import RouteTable, SheetRow
+
+REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
+OPTIONAL_COLUMNS = ("region", "timezone", "presents", "fact", "notes")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+ERROR_CODES = (
+    "missing_column",
+    "missing_value",
+    "bad_number",
+    "bad_coordinate",
+    "bad_time",
+    "unknown_country",
+    "country_mismatch",
+    "unknown_timezone",
+    "timezone_mismatch",
+    "wrong_night",
+    "after_deadline",
+    "out_of_order",
+    "duplicate_time",
+)
+WARNING_CODES = ("duplicate_stop", "country_alias")
+UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it is, what it is, and what to do about it."""
+
+    row: int
+    column: str
+    code: str
+    value: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.code in ERROR_CODES
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CheckedStop:
+    """A row that passed every check, normalised for storage."""
+
+    row: int
+    city: str
+    region: str
+    country: str
+    latitude: float
+    longitude: float
+    arrival: dt.datetime
+    timezone: str
+    presents: int | None
+    fact: str
+    notes: str
+
+
+@dataclass
+class Report:
+    """The outcome of checking one table: the stops, errors that block publishing, and warnings."""
+
+    night: dt.date
+    deadline: str
+    stops: list[CheckedStop] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        """The JSON shape of check_route and of a revision's stored findings."""
+        return {
+            "stops": len(self.stops) if self.ok else self.row_count,
+            "errors": [_public(f) for f in self.errors],
+            "warnings": [_public(f) for f in self.warnings],
+        }
+
+    row_count: int = 0
+
+
+def _public(finding: Finding) -> dict:
+    return {"row": finding.row, "column": finding.column, "code": finding.code, "message": finding.message}
+
+
+def parse_deadline(text: str) -> dt.timedelta:
+    """'22:00' or GTFS-style '26:00' (up to 35:59) as time after the midnight that starts the night."""
+    parts = text.strip().split(":")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise ValueError(f"deadline must look like HH:MM, e.g. 22:00 or 26:00, not {text!r}")
+    hours, minutes = int(parts[0]), int(parts[1])
+    if not 0 <= hours <= 35 or not 0 <= minutes <= 59 or (hours, minutes) == (0, 0):
+        raise ValueError(f"deadline must be between 00:01 and 35:59, not {text!r}")
+    return dt.timedelta(hours=hours, minutes=minutes)
+
+
+def parse_arrival(text: str) -> dt.datetime | None:
+    """An ISO 8601 instant with Z or an offset, in UTC; None when it is not one."""
+    value = text.strip()
+    if len(value) < 16 or value[4:5] != "-" or "T" not in value.upper():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    return moment.astimezone(UTC)
+
+
+def default_night(arrivals: list[dt.datetime]) -> dt.date:
+    """24 December of the year of the earliest arrival (UTC)."""
+    earliest = min(arrivals) if arrivals else dt.datetime.now(UTC)
+    return dt.date(earliest.year, 12, 24)
+
+
+@cache
+def _finder() -> TimezoneFinder:
+    return TimezoneFinder(in_memory=True)
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    """The IANA zone at a coordinate (timezonefinder); ocean zones come back as Etc/GMT±N."""
+    return _finder().timezone_at(lng=longitude, lat=latitude)
+
+
+@cache
+def _same_rules(first: str, second: str) -> bool:
+    """Whether two zone names are the same zone under different names (e.g. a link)."""
+    a, b = pytz.timezone(first), pytz.timezone(second)
+    return getattr(a, "_utc_transition_times", None) == getattr(b, "_utc_transition_times", None) and getattr(
+        a, "_transition_info", None
+    ) == getattr(b, "_transition_info", None)
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _clock(moment: dt.datetime) -> str:
+    return moment.strftime("%H:%M:%S on %d %B %Y")
+
+
+class _RowChecker:
+    """Checks rows one after the other, remembering what ordering and duplicates need."""
+
+    def __init__(self, night: dt.date | None, deadline: dt.timedelta, deadline_text: str):
+        self.night = night
+        self.deadline = deadline
+        self.deadline_text = deadline_text
+        self.report_errors: list[Finding] = []
+        self.report_warnings: list[Finding] = []
+        self.previous_arrival: tuple[int, dt.datetime] | None = None
+        self.seen_places: dict[tuple[str, str], int] = {}
+
+    def error(self, row: SheetRow, column: str, code: str, message: str) -> None:
+        value = row.cells.get(column, "")
+        self.report_errors.append(Finding(row.number, column, code, value, message))
+
+    def warn(self, row: SheetRow, column: str, code: str, message: str) -> None:
+        value = row.cells.get(column, "")
+        self.report_warnings.append(Finding(row.number, column, code, value, message))
+
+    def check(self, row: SheetRow) -> CheckedStop | None:
+        cells = row.cells
+        errors_before = len(self.report_errors)
+        city = cells.get("city", "").strip()
+        label = city or f"Row {row.number}"
+        for column in REQUIRED_COLUMNS:
+            if not cells.get(column, "").strip():
+                self.error(row, column, "missing_value", f"{label}: the {column} is empty. Fill in the {column}.")
+
+        latitude = self._coordinate(row, "latitude", 90.0, label)
+        longitude = self._coordinate(row, "longitude", 180.0, label)
+        presents = self._presents(row, label)
+        country = self._country(row, label)
+        arrival = parse_arrival(cells.get("arrival", "")) if cells.get("arrival", "").strip() else None
+        if cells.get("arrival", "").strip() and arrival is None:
+            self.error(
+                row,
+                "arrival",
+                "bad_time",
+                f"{label}: {cells['arrival'].strip()!r} is not an ISO 8601 instant with a time zone. "
+                "Write it like 2026-12-24T09:41:00Z or 2026-12-24T22:41:00+13:00.",
+            )
+        timezone_cell = cells.get("timezone", "").strip()
+        if timezone_cell and timezone_cell not in pytz.all_timezones_set:
+            self.error(
+                row,
+                "timezone",
+                "unknown_timezone",
+                f"{label}: {timezone_cell!r} is not an IANA time zone. "
+                "Use a name like America/Toronto, or leave the cell blank to take the zone at the coordinates.",
+            )
+            timezone_cell = ""
+
+        zone = None
+        if latitude is not None and longitude is not None:
+            zone = zone_at(latitude, longitude)
+            if country is not None:
+                self._check_country(row, label, country, zone)
+            if timezone_cell and zone and timezone_cell != zone and not _same_rules(timezone_cell, zone):
+                self.error(
+                    row,
+                    "timezone",
+                    "timezone_mismatch",
+                    f"{label}: the timezone says {timezone_cell}, but the coordinates lie in {zone}. "
+                    "Fix the coordinates, or clear the timezone cell.",
+                )
+
+        if arrival is not None:
+            if zone is not None:
+                self._check_local_time(row, label, arrival, zone)
+            self._check_order(row, label, arrival)
+
+        if city and country is not None:
+            key = (city.casefold(), country)
+            if key in self.seen_places:
+                self.warn(
+                    row,
+                    "city",
+                    "duplicate_stop",
+                    f"{city}, {country} is already on the route at row {self.seen_places[key]}. "
+                    "Check that Santa really visits twice.",
+                )
+            else:
+                self.seen_places[key] = row.number
+
+        if len(self.report_errors) > errors_before or zone is None:
+            return None
+        return CheckedStop(
+            row=row.number,
+            city=city,
+            region=cells.get("region", "").strip(),
+            country=country,
+            latitude=latitude,
+            longitude=longitude,
+            arrival=arrival,
+            timezone=zone,
+            presents=presents,
+            fact=cells.get("fact", "").strip(),
+            notes=cells.get("notes", "").strip(),
+        )
+
+    def _coordinate(self, row: SheetRow, column: str, limit: float, label: str) -> float | None:
+        text = row.cells.get(column, "").strip()
+        if not text:
+            return None
+        number = _number(text)
+        if number is None:
+            hint = " Use a point, not a comma, for decimals." if "," in text else ""
+            self.error(
+                row, column, "bad_number", f"{label}: the {column} {text!r} is not a number in decimal degrees.{hint}"
+            )
+            return None
+        if not -limit <= number <= limit:
+            self.error(
+                row,
+                column,
+                "bad_coordinate",
+                f"{label}: the {column} {text} is outside -{limit:g} to {limit:g}. "
+                "Check for swapped latitude and longitude or a missing minus sign.",
+            )
+            return None
+        return number
+
+    def _presents(self, row: SheetRow, label: str) -> int | None:
+        text = row.cells.get("presents", "").strip()
+        if not text:
+            return None
+        cleaned = text.replace("_", "")
+        if not cleaned.isdigit() or not cleaned.isascii():
+            self.error(row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more.")
+            return None
+        return int(cleaned)
+
+    def _country(self, row: SheetRow, label: str) -> str | None:
+        text = row.cells.get("country", "").strip()
+        if not text:
+            return None
+        alpha_2, alias = resolve_country(text)
+        if alpha_2 is None:
+            suggestions = suggest_countries(text)
+            hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+            self.error(
+                row,
+                "country",
+                "unknown_country",
+                f"{label}: {text!r} is not an ISO 3166-1 country.{hint} Use the two-letter code, e.g. CA for Canada.",
+            )
+            return None
+        if alias:
+            self.warn(
+                row,
+                "country",
+                "country_alias",
+                f"{label}: country {text!r} was read as {describe(alpha_2)}. Write {alpha_2} to silence this warning.",
+            )
+        return alpha_2
+
+    def _check_country(self, row: SheetRow, label: str, country: str, zone: str | None) -> None:
+        owners = countries_of_zone(zone) if zone else frozenset()
+        if not owners:
+            self.error(
+                row,
+                "country",
+                "country_mismatch",
+                f"{label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}. "
+                "Check the latitude and longitude.",
+            )
+        elif country not in owners:
+            owner_text = " or ".join(describe(code) for code in sorted(owners))
+            self.error(
+                row,
+                "country",
+                "country_mismatch",
+                f"{label}: the coordinates lie in {zone}, which belongs to {owner_text}, not {describe(country)}. "
+                "Fix the country or the coordinates.",
+            )
+
+    def _check_local_time(self, row: SheetRow, label: str, arrival: dt.datetime, zone: str) -> None:
+        local = arrival.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+        night = self.night or default_night([arrival])
+        start = dt.datetime.combine(night, dt.time())
+        if local < start:
+            self.error(
+                row,
+                "arrival",
+                "wrong_night",
+                f"{label}: arrives at {_clock(local)} local time ({zone}), before the night of "
+                f"{night:%d %B %Y} begins. Check the date and the offset of the arrival.",
+            )
+        elif local >= start + self.deadline:
+            self.error(
+                row,
+                "arrival",
+                "after_deadline",
+                f"{label}: arrives at {_clock(local)} local time ({zone}), at or after the "
+                f"{self.deadline_text} deadline. Move the arrival earlier or this stop later in a more westerly place.",
+            )
+
+    def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
+        if self.previous_arrival is not None:
+            previous_row, previous = self.previous_arrival
+            stamp = arrival.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if arrival < previous:
+                self.error(
+                    row,
+                    "arrival",
+                    "out_of_order",
+                    f"{label}: arrives at {stamp}, earlier than row {previous_row} "
+                    f"({previous:%Y-%m-%dT%H:%M:%SZ}). Rows must be in arrival order: move the row or fix the time.",
+                )
+            elif arrival == previous:
+                self.error(
+                    row,
+                    "arrival",
+                    "duplicate_time",
+                    f"{label}: arrives at {stamp}, the same instant as row {previous_row}. "
+                    "Give each stop its own arrival time.",
+                )
+        self.previous_arrival = (row.number, arrival)
+
+
+def validate_route(table: RouteTable, night: dt.date | None = None, deadline: str = "22:00") -> Report:
+    """Check every row of a table; the report's errors block publishing, its warnings do not."""
+    deadline_span = parse_deadline(deadline)
+    present = {name.strip().lower() for name in table.headers}
+    rows = [row for row in table.rows if not row.is_blank()]
+    if night is None:
+        arrivals = [moment for row in rows if (moment := parse_arrival(row.cells.get("arrival", "")))]
+        night = default_night(arrivals)
+    report = Report(night=night, deadline=deadline, row_count=len(rows))
+    missing = [column for column in REQUIRED_COLUMNS if column not in present]
+    for column in missing:
+        report.errors.append(
+            Finding(
+                1,
+                column,
+                "missing_column",
+                "",
+                f"The header row has no {column!r} column. Add a column headed {column!r} "
+                f"(the required columns are {', '.join(REQUIRED_COLUMNS)}).",
+            )
+        )
+    if missing:
+        return report
+    checker = _RowChecker(night, deadline_span, deadline)
+    for row in rows:
+        stop = checker.check(row)
+        if stop is not None:
+            report.stops.append(stop)
+    report.errors.extend(checker.report_errors)
+    report.warnings.extend(checker.report_warnings)
+    report.errors.sort(key=lambda finding: finding.row)
+    report.warnings.sort(key=lambda finding: finding.row)
+    return report

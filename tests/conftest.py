@@ -1,0 +1,33 @@
+"""Shared fixtures: a small real route, organisers and elves come from here."""
+
+import pytest
+from django.core.cache import cache
+
+from locations.table import RouteTable, make_rows
+
+ROUTE_HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "presents", "fact", "notes"]
+
+
+def route_table(rows: list[list[str]], header: list[str] | None = None, source: str = "test.csv") -> RouteTable:
+    """A table as a CSV source would give it, for feeding validation and sync directly."""
+    headers, sheet_rows = make_rows(header or ROUTE_HEADER, rows)
+    return RouteTable(source=source, kind="csv", headers=headers, rows=sheet_rows)
+
+
+@pytest.fixture
+def small_route() -> list[list[str]]:
+    """Five real stops on Christmas Eve 2026, all before 22:00 local and in order."""
+    return [
+        ["Kiritimati", "Line Islands", "KI", "1.8721", "-157.4278", "2026-12-24T06:00:00Z", "1200", "", ""],
+        ["Auckland", "Auckland", "NZ", "-36.8485", "174.7633", "2026-12-24T08:00:00Z", "350000", "", ""],
+        ["Sydney", "New South Wales", "AU", "-33.8688", "151.2093", "2026-12-24T10:00:00Z", "900000", "", ""],
+        ["Kathmandu", "Bagmati", "NP", "27.7172", "85.3240", "2026-12-24T15:15:00Z", "200000", "", ""],
+        ["Toronto", "Ontario", "CA", "43.6532", "-79.3832", "2026-12-25T02:00:00Z", "1100000", "", "secret note"],
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()

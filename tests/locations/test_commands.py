@@ -1,0 +1,52 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from locations.models import Revision
+
+
+def write_csv(path, rows, header="city,region,country,latitude,longitude,arrival,presents,fact,notes"):
+    path.write_text(header + "\n" + "\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_check_route_json_reports_toronto_as_us(tmp_path, small_route, capsys):
+    small_route[4][2] = "US"
+    source = write_csv(tmp_path / "route.csv", small_route)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("check_route", str(source), "--format", "json")
+    assert exit_info.value.code == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["stops"] == 5
+    assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [(6, "country", "country_mismatch")]
+
+
+def test_check_route_exits_zero_for_a_clean_route(tmp_path, small_route, capsys):
+    source = write_csv(tmp_path / "route.csv", small_route)
+    call_command("check_route", str(source))
+    assert "5 stops, 0 errors" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_sync_route_publishes_then_recognises_an_unchanged_source(tmp_path, small_route):
+    source = write_csv(tmp_path / "route.csv", small_route)
+    call_command("sync_route", str(source))
+    call_command("sync_route", str(source))
+    assert Revision.objects.count() == 1
+    live = Revision.objects.get(is_live=True)
+    assert live.stops.count() == 5
+
+
+@pytest.mark.django_db
+def test_sync_route_with_errors_leaves_the_live_revision_alone(tmp_path, small_route):
+    source = write_csv(tmp_path / "route.csv", small_route)
+    call_command("sync_route", str(source))
+    small_route[4][2] = "US"
+    write_csv(source, small_route)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("sync_route", str(source))
+    assert exit_info.value.code == 1
+    live = Revision.objects.get(is_live=True)
+    assert live.number == 1
+    assert live.stops.get(city="Toronto").country == "CA"
