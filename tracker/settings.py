@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.clock import rehearsal_from_environment
 from tracker.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -157,3 +158,14 @@ def _night(value: str) -> dt.date | None:
 TRACKER_ROUTE_NIGHT = _night(env_str("TRACKER_ROUTE_NIGHT"))
 # Latest local arrival, counted from the midnight that starts the night; 24:00-35:59 reach the next morning.
 TRACKER_ROUTE_DEADLINE = env_str("TRACKER_ROUTE_DEADLINE", "22:00")
+
+# --- The route clock ---------------------------------------------------------
+# Real time unless a rehearsal is configured: route time START at wall time ANCHOR, SPEED route s per wall s.
+_clock_speed = env_str("TRACKER_CLOCK_SPEED")
+TRACKER_CLOCK = rehearsal_from_environment(
+    env_str("TRACKER_CLOCK_START"),
+    env_str("TRACKER_CLOCK_ANCHOR"),
+    env_float("TRACKER_CLOCK_SPEED", 1.0) if _clock_speed else None,
+)
+# The longest a viewer or CDN may cache /api/v1/now, so an organiser's fix reaches everyone within it.
+TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
