@@ -48,15 +48,16 @@ def resolve_country(text: str) -> tuple[str | None, bool]:
 
 
 def suggest_countries(text: str, limit: int = 3) -> list[str]:
-    """Close ISO matches for a country nobody recognises, as alpha-2 codes."""
+    """Close ISO matches for a country nobody recognises, as alpha-2 codes, likeliest first."""
     value = text.strip()
-    found: list[str] = []
-    for code in difflib.get_close_matches(value.upper(), list(_BY_ALPHA2), n=limit, cutoff=0.5):
-        found.append(code)
-    for code in difflib.get_close_matches(value.upper(), list(_BY_ALPHA3), n=limit, cutoff=0.6):
-        found.append(_BY_ALPHA3[code].alpha_2)
-    for name in difflib.get_close_matches(value.casefold(), list(_BY_NAME), n=limit, cutoff=0.6):
-        found.append(_BY_NAME[name])
+    by_name = [
+        _BY_NAME[name] for name in difflib.get_close_matches(value.casefold(), list(_BY_NAME), n=limit, cutoff=0.6)
+    ]
+    by_code = difflib.get_close_matches(value.upper(), list(_BY_ALPHA2), n=limit, cutoff=0.5)
+    by_code += [
+        _BY_ALPHA3[code].alpha_2 for code in difflib.get_close_matches(value.upper(), list(_BY_ALPHA3), n=limit)
+    ]
+    found = by_name + by_code if len(value) > 3 else by_code + by_name
     return list(dict.fromkeys(found))[:limit]
 
 

@@ -191,7 +191,8 @@ class _RowChecker:
         latitude = self._coordinate(row, "latitude", 90.0, label)
         longitude = self._coordinate(row, "longitude", 180.0, label)
         presents = self._presents(row, label)
-        country = self._country(row, label)
+        zone = zone_at(latitude, longitude) if latitude is not None and longitude is not None else None
+        country = self._country(row, label, zone)
         arrival = parse_arrival(cells.get("arrival", "")) if cells.get("arrival", "").strip() else None
         if cells.get("arrival", "").strip() and arrival is None:
             self.error(
@@ -212,9 +213,7 @@ class _RowChecker:
             )
             timezone_cell = ""
 
-        zone = None
-        if latitude is not None and longitude is not None:
-            zone = zone_at(latitude, longitude)
+        if zone is not None:
             if country is not None:
                 self._check_country(row, label, country, zone)
             if timezone_cell and zone and timezone_cell != zone and not _same_rules(timezone_cell, zone):
@@ -292,19 +291,21 @@ class _RowChecker:
             return None
         return int(cleaned)
 
-    def _country(self, row: SheetRow, label: str) -> str | None:
+    def _country(self, row: SheetRow, label: str, zone: str | None) -> str | None:
         text = row.cells.get("country", "").strip()
         if not text:
             return None
         alpha_2, alias = resolve_country(text)
         if alpha_2 is None:
-            suggestions = suggest_countries(text)
-            hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+            at_coordinates = sorted(countries_of_zone(zone)) if zone else []
+            suggestions = list(dict.fromkeys(at_coordinates + suggest_countries(text)))[:3]
+            hint = f" Did you mean {' or '.join(describe(code) for code in suggestions)}?" if suggestions else ""
+            where = f" The coordinates lie in {' or '.join(map(describe, at_coordinates))}." if at_coordinates else ""
             self.error(
                 row,
                 "country",
                 "unknown_country",
-                f"{label}: {text!r} is not an ISO 3166-1 country.{hint} Use the two-letter code, e.g. CA for Canada.",
+                f"{label}: {text!r} is not an ISO 3166-1 country.{hint}{where} Use the two-letter ISO code.",
             )
             return None
         if alias:

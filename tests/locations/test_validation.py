@@ -1,0 +1,290 @@
+"""Every validation code, with real places and real times on Christmas Eve 2026."""
+
+import datetime as dt
+
+import pytest
+
+from locations.validation import ERROR_CODES, WARNING_CODES, parse_deadline, validate_route
+from tests.conftest import route_table
+
+HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents"]
+
+# Real coordinates.
+TORONTO = ("Toronto", "Ontario", "43.6532", "-79.3832")
+DETROIT = ("Detroit", "Michigan", "42.3314", "-83.0458")
+WINDSOR = ("Windsor", "Ontario", "42.3149", "-83.0364")
+CHATHAM = ("Waitangi", "Chatham Islands", "-43.9535", "-176.5597")
+KIRITIMATI = ("Kiritimati", "Line Islands", "1.8721", "-157.4278")
+KATHMANDU = ("Kathmandu", "Bagmati", "27.7172", "85.3240")
+SYDNEY = ("Sydney", "New South Wales", "-33.8688", "151.2093")
+AUCKLAND = ("Auckland", "Auckland", "-36.8485", "174.7633")
+APIA = ("Apia", "Tuamasaga", "-13.8333", "-171.7667")
+HONOLULU = ("Honolulu", "Hawaii", "21.3069", "-157.8583")
+PAGO_PAGO = ("Pago Pago", "Tutuila", "-14.2756", "-170.7020")
+LONDON = ("London", "England", "51.5074", "-0.1278")
+
+
+def row(place, country, arrival, timezone="", presents=""):
+    city, region, latitude, longitude = place
+    return [city, region, country, latitude, longitude, arrival, timezone, presents]
+
+
+def check(*rows, header=HEADER, **options):
+    return validate_route(route_table(list(rows), header=header), **options)
+
+
+def codes(findings):
+    return [(finding.row, finding.column, finding.code) for finding in findings]
+
+
+def test_toronto_given_as_us_is_a_country_mismatch():
+    report = check(row(TORONTO, "US", "2026-12-25T02:41:00Z"))
+    assert codes(report.errors) == [(2, "country", "country_mismatch")]
+    message = report.errors[0].message
+    assert "America/Toronto" in message
+    assert "Canada (CA)" in message
+    assert "not United States (US)" in message
+    assert report.errors[0].value == "US"
+
+
+def test_detroit_us_and_windsor_ca_across_the_river_are_both_clean():
+    report = check(row(DETROIT, "US", "2026-12-25T02:41:00Z"), row(WINDSOR, "CA", "2026-12-25T02:42:00Z"))
+    assert report.errors == []
+    assert report.warnings == []
+    assert [(stop.city, stop.country, stop.timezone) for stop in report.stops] == [
+        ("Detroit", "US", "America/Detroit"),
+        ("Windsor", "CA", "America/Toronto"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("place", "country", "zone", "last_good", "first_bad"),
+    [
+        (CHATHAM, "NZ", "Pacific/Chatham", "2026-12-24T08:14:59Z", "2026-12-24T08:15:00Z"),  # UTC+13:45 in summer
+        (KIRITIMATI, "KI", "Pacific/Kiritimati", "2026-12-24T07:59:59Z", "2026-12-24T08:00:00Z"),  # UTC+14
+        (KATHMANDU, "NP", "Asia/Kathmandu", "2026-12-24T16:14:59Z", "2026-12-24T16:15:00Z"),  # UTC+5:45
+        (SYDNEY, "AU", "Australia/Sydney", "2026-12-24T10:59:59Z", "2026-12-24T11:00:00Z"),  # AEDT, UTC+11
+        (AUCKLAND, "NZ", "Pacific/Auckland", "2026-12-24T08:59:59Z", "2026-12-24T09:00:00Z"),  # NZDT, UTC+13
+        (PAGO_PAGO, "AS", "Pacific/Pago_Pago", "2026-12-25T08:59:59Z", "2026-12-25T09:00:00Z"),  # UTC-11
+    ],
+)
+def test_21_59_59_local_passes_and_22_00_00_local_is_after_the_deadline(place, country, zone, last_good, first_bad):
+    good = check(row(place, country, last_good))
+    assert good.errors == []
+    assert good.stops[0].timezone == zone
+    bad = check(row(place, country, first_bad), night=dt.date(2026, 12, 24))
+    assert codes(bad.errors) == [(2, "arrival", "after_deadline")]
+    assert "22:00:00 on 24 December 2026" in bad.errors[0].message
+    assert zone in bad.errors[0].message
+
+
+def test_sydney_timed_with_winter_offset_falls_after_the_deadline_in_summer_time():
+    # 21:30 at UTC+10 is 22:30 at the UTC+11 that Sydney keeps in December.
+    report = check(row(SYDNEY, "AU", "2026-12-24T21:30:00+10:00"))
+    assert codes(report.errors) == [(2, "arrival", "after_deadline")]
+    assert "22:30:00" in report.errors[0].message
+
+
+def test_a_route_across_the_date_line_is_clean():
+    report = check(
+        row(KIRITIMATI, "KI", "2026-12-24T06:00:00Z"),
+        row(CHATHAM, "NZ", "2026-12-24T07:00:00Z"),
+        row(AUCKLAND, "NZ", "2026-12-24T07:30:00Z"),
+        row(APIA, "WS", "2026-12-24T08:00:00Z"),
+        row(SYDNEY, "AU", "2026-12-24T10:00:00Z"),
+        row(KATHMANDU, "NP", "2026-12-24T15:00:00Z"),
+        row(LONDON, "GB", "2026-12-24T21:00:00Z"),
+        row(TORONTO, "CA", "2026-12-25T02:00:00Z"),
+        row(HONOLULU, "US", "2026-12-25T07:00:00Z"),
+        row(PAGO_PAGO, "AS", "2026-12-25T08:00:00Z"),
+    )
+    assert report.errors == []
+    assert len(report.stops) == 10
+    assert report.night == dt.date(2026, 12, 24)
+
+
+def test_arrival_before_midnight_that_starts_the_night_is_the_wrong_night():
+    report = check(row(LONDON, "GB", "2026-12-23T23:59:59Z"), night=dt.date(2026, 12, 24))
+    assert codes(report.errors) == [(2, "arrival", "wrong_night")]
+    assert "23:59:59 on 23 December 2026" in report.errors[0].message
+
+
+def test_a_26_00_deadline_reaches_into_the_next_morning_like_gtfs():
+    at_01_59 = row(TORONTO, "CA", "2026-12-25T06:59:00Z")  # 01:59 on the 25th in Toronto
+    at_02_00 = row(TORONTO, "CA", "2026-12-25T07:00:00Z")
+    assert check(at_01_59, deadline="26:00").errors == []
+    assert codes(check(at_01_59, deadline="22:00").errors) == [(2, "arrival", "after_deadline")]
+    assert codes(check(at_02_00, deadline="26:00").errors) == [(2, "arrival", "after_deadline")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("22:00", dt.timedelta(hours=22)), ("26:00", dt.timedelta(hours=26)), ("35:59", None)]
+)
+def test_deadlines_are_wall_clock_spans_from_midnight(text, expected):
+    assert parse_deadline(text) == (expected or dt.timedelta(hours=35, minutes=59))
+
+
+@pytest.mark.parametrize("text", ["36:00", "22", "10pm", "22:60", "-1:00", ""])
+def test_malformed_deadlines_are_refused(text):
+    with pytest.raises(ValueError, match="deadline"):
+        parse_deadline(text)
+
+
+@pytest.mark.parametrize(("given", "name"), [("CAN", "Canada (CA)"), ("Canada", "Canada (CA)"), ("can", "Canada (CA)")])
+def test_alpha_3_and_english_names_are_normalised_with_a_warning(given, name):
+    report = check(row(TORONTO, given, "2026-12-25T02:00:00Z"))
+    assert report.errors == []
+    assert codes(report.warnings) == [(2, "country", "country_alias")]
+    assert name in report.warnings[0].message
+    assert report.stops[0].country == "CA"
+
+
+def test_lower_case_alpha_2_is_accepted_without_a_warning():
+    report = check(row(TORONTO, "ca", "2026-12-25T02:00:00Z"))
+    assert report.errors == [] and report.warnings == []
+
+
+def test_a_missing_required_column_is_reported_on_row_1():
+    header = ["city", "country", "latitude", "arrival"]
+    report = check(["Toronto", "CA", "43.6532", "2026-12-25T02:00:00Z"], header=header)
+    assert codes(report.errors) == [(1, "longitude", "missing_column")]
+    assert "longitude" in report.errors[0].message
+
+
+def test_headers_match_in_any_case_and_order_and_extra_columns_are_ignored():
+    header = ["ARRIVAL", "Longitude", "Latitude", "Country", "City", "Owner"]
+    report = check(["2026-12-25T02:00:00Z", "-79.3832", "43.6532", "CA", "Toronto", "Ada"], header=header)
+    assert report.errors == []
+    assert report.stops[0].city == "Toronto"
+
+
+def test_each_empty_required_cell_is_a_missing_value():
+    report = check(["", "", "", "43.6532", "-79.3832", "", "", ""])
+    assert codes(report.errors) == [
+        (2, "city", "missing_value"),
+        (2, "country", "missing_value"),
+        (2, "arrival", "missing_value"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "hint"),
+    [("latitude", "43,6532", "point"), ("longitude", "west", "decimal"), ("presents", "lots", "whole number")],
+)
+def test_unparseable_numbers_are_bad_numbers(column, value, hint):
+    cells = row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents="10")
+    cells[HEADER.index(column)] = value
+    report = check(cells)
+    assert codes(report.errors) == [(2, column, "bad_number")]
+    assert hint in report.errors[0].message
+
+
+@pytest.mark.parametrize("presents", ["-5", "2.5", "1e3", "NaN"])
+def test_presents_must_be_a_whole_number(presents):
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents=presents))
+    assert codes(report.errors) == [(2, "presents", "bad_number")]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "column"), [("95", "-79.38", "latitude"), ("43.6", "-190", "longitude")]
+)
+def test_coordinates_out_of_range_are_bad_coordinates_and_skip_the_country_check(latitude, longitude, column):
+    report = check(["Toronto", "Ontario", "US", latitude, longitude, "2026-12-25T02:00:00Z", "", ""])
+    assert codes(report.errors) == [(2, column, "bad_coordinate")]
+
+
+@pytest.mark.parametrize(
+    "arrival", ["2026-12-24 09:41", "2026-12-24T09:41:00", "tomorrow", "24/12/2026 09:41Z", "2026-12-24"]
+)
+def test_an_arrival_without_an_offset_or_not_iso_is_a_bad_time(arrival):
+    report = check(row(TORONTO, "CA", arrival))
+    assert codes(report.errors) == [(2, "arrival", "bad_time")]
+    assert "2026-12-24T09:41:00Z" in report.errors[0].message
+
+
+def test_an_unknown_country_suggests_close_iso_matches_and_skips_the_mismatch_check():
+    report = check(row(TORONTO, "Canda", "2026-12-25T02:00:00Z"))
+    assert codes(report.errors) == [(2, "country", "unknown_country")]
+    assert "Did you mean Canada (CA)" in report.errors[0].message
+    assert "The coordinates lie in Canada (CA)" in report.errors[0].message
+
+
+def test_an_unknown_country_name_is_matched_to_its_close_iso_name():
+    report = check(row(DETROIT, "Untied States", "2026-12-25T02:00:00Z"))
+    assert codes(report.errors) == [(2, "country", "unknown_country")]
+    assert "Did you mean United States (US)" in report.errors[0].message
+
+
+def test_coordinates_at_sea_are_a_country_mismatch():
+    report = check(["Null Island", "", "GH", "0", "0", "2026-12-24T20:00:00Z", "", ""])
+    assert codes(report.errors) == [(2, "country", "country_mismatch")]
+    assert "at sea" in report.errors[0].message
+
+
+def test_a_timezone_that_is_not_iana_is_unknown():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", timezone="Eastern Time"))
+    assert codes(report.errors) == [(2, "timezone", "unknown_timezone")]
+
+
+def test_a_timezone_that_disagrees_with_the_coordinates_is_a_mismatch():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", timezone="America/Vancouver"))
+    assert codes(report.errors) == [(2, "timezone", "timezone_mismatch")]
+    assert "America/Toronto" in report.errors[0].message
+
+
+def test_a_timezone_that_agrees_is_clean_and_local_time_uses_the_coordinates():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", timezone="America/Toronto"))
+    assert report.errors == []
+    assert report.stops[0].timezone == "America/Toronto"
+
+
+def test_an_arrival_earlier_than_the_row_above_is_out_of_order():
+    report = check(row(LONDON, "GB", "2026-12-24T21:00:00Z"), row(KATHMANDU, "NP", "2026-12-24T15:00:00Z"))
+    assert codes(report.errors) == [(3, "arrival", "out_of_order")]
+    assert "row 2" in report.errors[0].message
+
+
+def test_an_arrival_equal_to_the_row_above_is_a_duplicate_time():
+    report = check(row(DETROIT, "US", "2026-12-25T02:41:00Z"), row(WINDSOR, "CA", "2026-12-25T02:41:00Z"))
+    assert codes(report.errors) == [(3, "arrival", "duplicate_time")]
+
+
+def test_the_row_above_is_the_nearest_row_whose_arrival_parsed():
+    report = check(
+        row(KATHMANDU, "NP", "2026-12-24T15:00:00Z"),
+        row(LONDON, "GB", "not a time"),
+        row(TORONTO, "CA", "2026-12-24T14:00:00Z"),
+    )
+    assert codes(report.errors) == [(3, "arrival", "bad_time"), (4, "arrival", "out_of_order")]
+    assert "row 2" in report.errors[1].message
+
+
+def test_the_same_city_and_country_twice_is_a_warning_not_an_error():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z"), row(TORONTO, "CAN", "2026-12-25T02:30:00Z"))
+    assert report.errors == []
+    assert codes(report.warnings) == [(3, "country", "country_alias"), (3, "city", "duplicate_stop")]
+    assert "row 2" in report.warnings[1].message
+
+
+def test_blank_rows_are_skipped_and_row_numbers_stay_the_sheets_own():
+    report = check(["", "", "", "", "", "", "", ""], row(TORONTO, "US", "2026-12-25T02:00:00Z"))
+    assert codes(report.errors) == [(3, "country", "country_mismatch")]
+
+
+def test_the_night_defaults_to_24_december_of_the_earliest_arrival_year():
+    assert check(row(LONDON, "GB", "2017-12-24T21:00:00Z")).night == dt.date(2017, 12, 24)
+
+
+def test_every_code_in_the_brief_is_known():
+    assert set(ERROR_CODES) == {
+        "missing_column", "missing_value", "bad_number", "bad_coordinate", "bad_time", "unknown_country",
+        "country_mismatch", "unknown_timezone", "timezone_mismatch", "wrong_night", "after_deadline",
+        "out_of_order", "duplicate_time",
+    }  # fmt: skip
+    assert set(WARNING_CODES) == {"duplicate_stop", "country_alias"}
+
+
+def test_notes_stay_on_the_checked_stop_for_the_server_only():
+    header = [*HEADER, "notes"]
+    report = check([*row(TORONTO, "CA", "2026-12-25T02:00:00Z"), "call the mayor"], header=header)
+    assert report.stops[0].notes == "call the mayor"
