@@ -42,15 +42,15 @@ class Stop(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="stops")
     index = models.PositiveIntegerField(help_text="Position on the route, from 0.")
     row = models.PositiveIntegerField(help_text="The sheet's own row number.")
-    city = models.CharField(max_length=200)
-    region = models.CharField(max_length=200, blank=True)
+    city = models.TextField()
+    region = models.TextField(blank=True)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
     latitude = models.FloatField()
     longitude = models.FloatField()
     arrival = models.DateTimeField()
     timezone = models.CharField(max_length=64, help_text="IANA zone at the coordinates.")
     presents = models.BigIntegerField(null=True, blank=True)
-    fact = models.CharField(max_length=500, blank=True)
+    fact = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Private: never leaves the server.")
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
@@ -31,6 +32,8 @@ ERROR_CODES = (
 )
 WARNING_CODES = ("duplicate_stop", "country_alias")
 UTC = dt.UTC
+PRESENTS_MAX = 10_000_000_000
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -285,9 +288,20 @@ class _RowChecker:
         text = row.cells.get("presents", "").strip()
         if not text:
             return None
-        cleaned = text.replace("_", "")
-        if not cleaned.isdigit() or not cleaned.isascii():
-            self.error(row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more.")
+        # Sheets read as formatted text show thousands separators: accept "1,200,000".
+        cleaned = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
+        if not (cleaned.isascii() and cleaned.isdigit()):
+            self.error(
+                row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more."
+            )
+            return None
+        if int(cleaned) > PRESENTS_MAX:
+            self.error(
+                row,
+                "presents",
+                "bad_number",
+                f"{label}: presents {text} is more than {PRESENTS_MAX:,} for one stop. Check for a typing slip.",
+            )
             return None
         return int(cleaned)
 

@@ -288,3 +288,14 @@ def test_notes_stay_on_the_checked_stop_for_the_server_only():
     header = [*HEADER, "notes"]
     report = check([*row(TORONTO, "CA", "2026-12-25T02:00:00Z"), "call the mayor"], header=header)
     assert report.stops[0].notes == "call the mayor"
+
+
+def test_presents_accept_thousands_separators_as_a_sheet_formats_them():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents="1,100,000"))
+    assert report.errors == []
+    assert report.stops[0].presents == 1_100_000
+
+
+def test_an_absurd_number_of_presents_is_a_bad_number():
+    report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents="99999999999999999999999"))
+    assert codes(report.errors) == [(2, "presents", "bad_number")]
