@@ -1,0 +1,19 @@
+# Production image: gunicorn serving Django, whitenoise serving hashed static files.
+# Configure with the environment (.env.example); run `python manage.py migrate` as a release step.
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    TRACKER_ENV=production
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
+
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+    && useradd --system --no-create-home santa
+
+USER santa
+EXPOSE 8000
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "tracker.wsgi"]
