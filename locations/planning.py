@@ -1,0 +1,295 @@
+"""The route planner: gives places arrival times westward through one night, each before its local deadline."""
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass, field
+
+import pytz
+
+from locations.countries import countries_of_zone, describe, resolve_country
+from locations.table import RouteTable, SheetRow
+from locations.validation import Finding, Report, parse_deadline, validate_route, zone_at
+
+UTC = dt.UTC
+ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
+DEFAULT_GAP = dt.timedelta(minutes=1)
+# Santa aims for the evening: about two hours before the deadline by the sun, kept between four hours and
+# half an hour before the deadline by the clock, so a late-running sleigh still has room.
+AIM_BEFORE_DEADLINE = dt.timedelta(hours=2)
+EVENING = dt.timedelta(hours=4)
+MARGIN = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place Santa visits, before it has an arrival time; row is its sheet row when it came from one."""
+
+    city: str
+    region: str
+    country: str
+    latitude: float
+    longitude: float
+    presents: int | None = None
+    fact: str = ""
+    notes: str = ""
+    row: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.city}, {self.country}"
+
+
+@dataclass(frozen=True)
+class PlannedStop:
+    """A place with its zone and its arrival, a whole-second UTC instant."""
+
+    place: Place
+    zone: str
+    arrival: dt.datetime
+
+    @property
+    def local_arrival(self) -> dt.datetime:
+        """The local wall time of the arrival, without an offset."""
+        return self.arrival.astimezone(pytz.timezone(self.zone)).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A place the planner could not put on the route, and why."""
+
+    place: Place
+    reason: str
+
+
+@dataclass
+class Plan:
+    """The planned route in arrival order, and the places left out of it."""
+
+    night: dt.date
+    deadline: str
+    stops: list[PlannedStop] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+
+@dataclass
+class PlaceList:
+    """Places read from a sheet, with validation's findings about the rows that could not be read."""
+
+    places: list[Place]
+    errors: list[Finding]
+    warnings: list[Finding]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """When one place may be visited, in whole UTC seconds since the epoch."""
+
+    earliest: int  # local midnight that starts the night
+    latest: int  # one second before the local deadline
+    target: int  # the evening moment Santa aims for
+    solar: float  # hours east of Greenwich by the sun, next to the zone's offset (breaks ties westward)
+
+
+def read_places(table: RouteTable, night: dt.date) -> PlaceList:
+    """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's)."""
+    headers = [name for name in table.headers if name.strip().lower() != "arrival"] + ["arrival"]
+    rows = [SheetRow(row.number, {**row.cells, "arrival": ""}) for row in table.rows]
+    report = validate_route(RouteTable(table.source, table.kind, headers, rows), night=night)
+    errors = [finding for finding in report.errors if finding.column != "arrival"]
+    if any(finding.code == "missing_column" for finding in errors):
+        return PlaceList([], errors, report.warnings)
+    rejected_rows = {finding.row for finding in errors}
+    places = []
+    for row in rows:
+        if row.is_blank() or row.number in rejected_rows:
+            continue
+        cells = {name: value.strip() for name, value in row.cells.items()}
+        # Validation accepted the cell as a whole number, perhaps with thousands separators: keep the digits.
+        presents = "".join(char for char in cells.get("presents", "") if char.isdigit())
+        places.append(
+            Place(
+                city=cells["city"],
+                region=cells.get("region", ""),
+                country=resolve_country(cells["country"])[0],
+                latitude=float(cells["latitude"]),
+                longitude=float(cells["longitude"]),
+                presents=int(presents) if presents else None,
+                fact=cells.get("fact", ""),
+                notes=cells.get("notes", ""),
+                row=row.number,
+            )
+        )
+    return PlaceList(places, errors, report.warnings)
+
+
+def country_problem(place: Place) -> tuple[str | None, str]:
+    """The zone at a place's coordinates, and why the place cannot be a stop ('' when it can)."""
+    country, _ = resolve_country(place.country)
+    if country is None:
+        return None, f"{place.label}: {place.country!r} is not an ISO 3166-1 country."
+    if not (math.isfinite(place.latitude) and math.isfinite(place.longitude)):
+        return None, f"{place.label}: the coordinates are not numbers."
+    if abs(place.latitude) > 90 or abs(place.longitude) > 180:
+        return None, f"{place.label}: the coordinates {place.latitude}, {place.longitude} are out of range."
+    zone = zone_at(place.latitude, place.longitude)
+    owners = countries_of_zone(zone) if zone else frozenset()
+    if not owners:
+        return (
+            zone,
+            f"{place.label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}.",
+        )
+    if country not in owners:
+        owner_text = " or ".join(describe(code) for code in sorted(owners))
+        return (
+            zone,
+            f"{place.label}: the coordinates lie in {zone}, which belongs to {owner_text}, not {describe(country)}.",
+        )
+    return zone, ""
+
+
+def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap: dt.timedelta = DEFAULT_GAP) -> Plan:
+    """Order places westward by the evening moment Santa aims for and give each a whole-second arrival.
+
+    Every arrival is at or after the local midnight that starts the night, before the local deadline,
+    and at least `gap` after the one before; places that cannot fit are returned in `unplaced`.
+    """
+    deadline_span = parse_deadline(deadline)
+    step = max(1, int(gap.total_seconds()))
+    plan = Plan(night=night, deadline=deadline)
+    candidates: list[tuple[_Window, Place, str]] = []
+    for place in places:
+        zone, problem = country_problem(place)
+        if problem:
+            plan.unplaced.append(Unplaced(place, problem))
+            continue
+        country = resolve_country(place.country)[0]
+        if country != place.country:
+            place = _with_country(place, country)
+        candidates.append((_window(place, zone, night, deadline_span), place, zone))
+    candidates.sort(key=lambda item: (item[0].target, -item[0].solar, item[1].city.casefold(), item[1].country))
+
+    # First the earliest possible times, to find the places that cannot fit at all after the ones before them.
+    fitting: list[tuple[_Window, Place, str]] = []
+    previous: int | None = None
+    for window, place, zone in candidates:
+        earliest = window.earliest if previous is None else max(window.earliest, previous + step)
+        if earliest > window.latest:
+            plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline, len(fitting), step)))
+            continue
+        fitting.append((window, place, zone))
+        previous = earliest
+
+    # Then aim for each target, pushed later by the stops before it and pulled earlier by its deadline and the
+    # stops after it; both passes stay at or after the earliest times found above, so nothing breaks its night.
+    arrivals: list[int] = []
+    for window, _, _ in fitting:
+        arrivals.append(window.target if not arrivals else max(window.target, arrivals[-1] + step))
+    for index in range(len(fitting) - 1, -1, -1):
+        limit = fitting[index][0].latest
+        if index + 1 < len(fitting):
+            limit = min(limit, arrivals[index + 1] - step)
+        arrivals[index] = min(arrivals[index], limit)
+
+    for (_, place, zone), moment in zip(fitting, arrivals, strict=True):
+        plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
+    plan.unplaced.sort(key=lambda item: (item.place.row, item.place.city))
+    return plan
+
+
+def _with_country(place: Place, country: str) -> Place:
+    return Place(
+        place.city,
+        place.region,
+        country,
+        place.latitude,
+        place.longitude,
+        place.presents,
+        place.fact,
+        place.notes,
+        place.row,
+    )
+
+
+def _instant(zone: pytz.BaseTzInfo, local: dt.datetime, later: bool) -> int:
+    """Epoch seconds of a local wall time; for a time that is skipped or repeated, the later or earlier reading."""
+    readings = [int(zone.localize(local, is_dst=flag).timestamp()) for flag in (False, True)]
+    return max(readings) if later else min(readings)
+
+
+def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
+    zone = pytz.timezone(zone_name)
+    midnight = dt.datetime.combine(night, dt.time())
+    earliest = _instant(zone, midnight, later=True)
+    latest = _instant(zone, midnight + deadline_span, later=False) - 1
+    offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset().total_seconds() / 3600
+    # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
+    solar = place.longitude / 15
+    while solar - offset > 12:
+        solar -= 24
+    while offset - solar > 12:
+        solar += 24
+    aim = dt.datetime.combine(night, dt.time(), UTC) + deadline_span - AIM_BEFORE_DEADLINE - dt.timedelta(hours=solar)
+    aim_seconds = int(aim.timestamp()) // 60 * 60
+    evening_start = max(earliest, _instant(zone, midnight + deadline_span - EVENING, later=True))
+    evening_end = max(evening_start, min(latest, _instant(zone, midnight + deadline_span - MARGIN, later=False)))
+    target = min(max(aim_seconds, evening_start), evening_end)
+    return _Window(earliest=earliest, latest=latest, target=target, solar=solar)
+
+
+def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_stops: int, step: int) -> str:
+    return (
+        f"{place.label}: no room left before the {deadline} deadline on the night of {night:%d %B %Y} in {zone} "
+        f"after {earlier_stops} earlier stops at least {step} seconds apart. "
+        "Remove stops in nearby time zones, plan with a shorter gap, or use a later deadline."
+    )
+
+
+def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    """The planned route as sheet rows (timezone left blank: validation finds it from the coordinates)."""
+    with_notes = any(stop.place.notes for stop in plan.stops)
+    header = list(ROUTE_COLUMNS) + (["notes"] if with_notes else [])
+    rows = []
+    for stop in plan.stops:
+        place = stop.place
+        row = [
+            place.city,
+            place.region,
+            place.country,
+            repr(place.latitude),
+            repr(place.longitude),
+            stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "",
+            "" if place.presents is None else str(place.presents),
+            place.fact,
+        ]
+        rows.append(row + ([place.notes] if with_notes else []))
+    return header, rows
+
+
+def route_csv(plan: Plan) -> str:
+    """The planned route as CSV text with Unix line endings, ready for check_route and sync_route."""
+    header, rows = route_rows(plan)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def route_table(plan: Plan, source: str = "planned route") -> RouteTable:
+    """The planned route as a table, for checking it with validate_route before it is written."""
+    header, rows = route_rows(plan)
+    sheet_rows = [SheetRow(number, dict(zip(header, row, strict=True))) for number, row in enumerate(rows, start=2)]
+    return RouteTable(source=source, kind="plan", headers=header, rows=sheet_rows)
+
+
+def check_plan(plan: Plan) -> Report:
+    """Validate a planned route exactly as check_route would, with the plan's night and deadline."""
+    return validate_route(route_table(plan), night=plan.night, deadline=plan.deadline)
+
+
+def coming_night(today: dt.date) -> dt.date:
+    """The coming Christmas Eve: this year's until the 25th is over, then next year's."""
+    return dt.date(today.year if (today.month, today.day) <= (12, 25) else today.year + 1, 12, 24)

