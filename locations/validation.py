@@ -9,7 +9,7 @@ from functools import cache
 import pytz
 from timezonefinder import TimezoneFinder
 
-from locations.countries import countries_of_zone, describe, resolve_country, suggest_countries
+from locations.countries import countries_of_zone, describe, resolve_country, suggest_countries, zone_fits_country
 from locations.table import RouteTable, SheetRow
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -218,7 +218,7 @@ class _RowChecker:
 
         if zone is not None:
             if country is not None:
-                self._check_country(row, label, country, zone)
+                self._check_country(row, label, country, zone, latitude, longitude)
             if timezone_cell and zone and timezone_cell != zone and not _same_rules(timezone_cell, zone):
                 self.error(
                     row,
@@ -291,9 +291,7 @@ class _RowChecker:
         # Sheets read as formatted text show thousands separators: accept "1,200,000".
         cleaned = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
         if not (cleaned.isascii() and cleaned.isdigit()):
-            self.error(
-                row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more."
-            )
+            self.error(row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more.")
             return None
         if int(cleaned) > PRESENTS_MAX:
             self.error(
@@ -331,17 +329,19 @@ class _RowChecker:
             )
         return alpha_2
 
-    def _check_country(self, row: SheetRow, label: str, country: str, zone: str | None) -> None:
-        owners = countries_of_zone(zone) if zone else frozenset()
+    def _check_country(
+        self, row: SheetRow, label: str, country: str, zone: str, latitude: float, longitude: float
+    ) -> None:
+        owners = countries_of_zone(zone)
         if not owners:
             self.error(
                 row,
                 "country",
                 "country_mismatch",
-                f"{label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}. "
+                f"{label}: the coordinates lie at sea ({zone}), not in {describe(country)}. "
                 "Check the latitude and longitude.",
             )
-        elif country not in owners:
+        elif not zone_fits_country(zone, country, latitude, longitude):
             owner_text = " or ".join(describe(code) for code in sorted(owners))
             self.error(
                 row,

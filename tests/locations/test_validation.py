@@ -299,3 +299,20 @@ def test_presents_accept_thousands_separators_as_a_sheet_formats_them():
 def test_an_absurd_number_of_presents_is_a_bad_number():
     report = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents="99999999999999999999999"))
     assert codes(report.errors) == [(2, "presents", "bad_number")]
+
+
+def test_hanoi_in_a_zone_vietnam_shares_with_thailand_is_clean():
+    report = check(["Hanoi", "", "VN", "21.0285", "105.8542", "2026-12-24T13:00:00Z", "", ""])
+    assert report.errors == []
+    assert report.stops[0].timezone == "Asia/Bangkok"
+
+
+def test_phoenix_given_as_ca_is_a_mismatch_although_canada_shares_its_zone():
+    report = check(["Phoenix", "Arizona", "CA", "33.4484", "-112.0740", "2026-12-25T04:00:00Z", "", ""])
+    assert codes(report.errors) == [(2, "country", "country_mismatch")]
+    assert "America/Phoenix, which belongs to United States (US), not Canada (CA)" in report.errors[0].message
+
+
+def test_toronto_given_as_the_bahamas_is_a_mismatch_although_they_share_a_clock():
+    report = check(row(TORONTO, "BS", "2026-12-25T02:00:00Z"))
+    assert codes(report.errors) == [(2, "country", "country_mismatch")]
