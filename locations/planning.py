@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytz
 
-from locations.countries import countries_of_zone, describe, resolve_country
+from locations.countries import countries_of_zone, describe, resolve_country, zone_fits_country
 from locations.table import RouteTable, SheetRow
 from locations.validation import Finding, Report, parse_deadline, validate_route, zone_at
 
@@ -140,7 +140,7 @@ def country_problem(place: Place) -> tuple[str | None, str]:
             zone,
             f"{place.label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}.",
         )
-    if country not in owners:
+    if not zone_fits_country(zone, country, place.latitude, place.longitude):
         owner_text = " or ".join(describe(code) for code in sorted(owners))
         return (
             zone,
