@@ -1,0 +1,239 @@
+"""What changed between two revisions: stops added, removed, moved, retimed or given another country."""
+
+import datetime as dt
+import enum
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from locations.countries import describe
+from locations.models import Revision, Stop
+from tracker.clock import route_now
+
+# Below this a coordinate fix cannot be seen on the map, and float round-trips must not count as moves.
+MOVE_TOLERANCE_KM = 1.0
+# A stop matched only by (city, region) across countries, with no region to go on, must stay this close.
+RECOUNTRY_RADIUS_KM = 100.0
+EARTH_RADIUS_KM = 6371.0088
+
+
+class ChangeKind(enum.StrEnum):
+    """The kinds of change organisers review, in the order they are shown."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    MOVED = "moved"
+    RETIMED = "retimed"
+    COUNTRY_CHANGED = "country changed"
+
+
+KIND_ORDER = {kind: position for position, kind in enumerate(ChangeKind)}
+
+
+@dataclass(frozen=True)
+class StopState:
+    """The fields of one stop that a diff compares, read without building model instances."""
+
+    index: int
+    row: int
+    city: str
+    region: str
+    country: str
+    latitude: float
+    longitude: float
+    arrival: dt.datetime
+
+
+@dataclass(frozen=True)
+class StopChange:
+    """One change to one stop; `visible` when viewers can already see the old or the new version."""
+
+    kind: ChangeKind
+    old: StopState | None
+    new: StopState | None
+    visible: bool
+    distance_km: float | None = None
+
+    @property
+    def stop(self) -> StopState:
+        """The version to name the stop by: the new one unless the stop was removed."""
+        return self.new or self.old  # type: ignore[return-value]
+
+    @property
+    def index(self) -> int:
+        return self.stop.index
+
+    @property
+    def place(self) -> str:
+        """'Toronto, Ontario, CA', as an organiser would name the stop."""
+        stop = self.stop
+        return ", ".join(part for part in (stop.city, stop.region, stop.country) if part)
+
+    @property
+    def summary(self) -> str:
+        """One line for the organiser saying what changed."""
+        old, new = self.old, self.new
+        if self.kind is ChangeKind.ADDED:
+            return f"new stop, arrives {_utc(new.arrival)}"
+        if self.kind is ChangeKind.REMOVED:
+            return f"no longer on the route (was due {_utc(old.arrival)})"
+        if self.kind is ChangeKind.MOVED:
+            return (
+                f"moved {self.distance_km:.1f} km, from {old.latitude:.4f}, {old.longitude:.4f}"
+                f" to {new.latitude:.4f}, {new.longitude:.4f}"
+            )
+        if self.kind is ChangeKind.RETIMED:
+            minutes = (new.arrival - old.arrival).total_seconds() / 60
+            return f"arrival {_utc(old.arrival)} → {_utc(new.arrival)} ({minutes:+.0f} min)"
+        return f"{describe(old.country)} → {describe(new.country)}"
+
+
+@dataclass
+class RevisionDiff:
+    """Every change from `old_number` (None for the first revision) to `new_number`, judged at route time `now`."""
+
+    old_number: int | None
+    new_number: int
+    now: dt.datetime
+    changes: list[StopChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    def of_kind(self, kind: ChangeKind) -> list[StopChange]:
+        return [change for change in self.changes if change.kind is kind]
+
+    @property
+    def counts(self) -> dict[ChangeKind, int]:
+        """How many changes of each kind, every kind present (zero when none)."""
+        counts = dict.fromkeys(ChangeKind, 0)
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts
+
+    @property
+    def visible(self) -> list[StopChange]:
+        """The changes that touch stops viewers can already see."""
+        return [change for change in self.changes if change.visible]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+
+def diff_revisions(old: Revision | None, new: Revision, now: dt.datetime | None = None) -> RevisionDiff:
+    """Compare two revisions stop by stop; `now` defaults to the route clock."""
+    now = now or route_now()
+    old_stops = stop_states(old) if old is not None else []
+    new_stops = stop_states(new)
+    diff = RevisionDiff(old.number if old is not None else None, new.number, now)
+    pairs, removed, added = match_stops(old_stops, new_stops)
+    for before, after in pairs:
+        changes = compare(before, after, now)
+        diff.changes.extend(changes)
+        diff.unchanged += not changes
+    diff.changes.extend(StopChange(ChangeKind.REMOVED, stop, None, stop.arrival <= now) for stop in removed)
+    diff.changes.extend(StopChange(ChangeKind.ADDED, None, stop, stop.arrival <= now) for stop in added)
+    diff.changes.sort(key=lambda change: (change.index, KIND_ORDER[change.kind]))
+    return diff
+
+
+def previous_revision(revision: Revision) -> Revision | None:
+    """The revision numbered just before this one, which its diff is against."""
+    return Revision.objects.filter(number__lt=revision.number).order_by("-number").first()
+
+
+def stop_states(revision: Revision) -> list[StopState]:
+    """A revision's stops in route order, as plain values (one query, no model instances)."""
+    rows = (
+        Stop.objects.filter(revision=revision)
+        .order_by("index")
+        .values_list("index", "row", "city", "region", "country", "latitude", "longitude", "arrival")
+    )
+    return [StopState(*row) for row in rows]
+
+
+def match_stops(
+    old: list[StopState], new: list[StopState]
+) -> tuple[list[tuple[StopState, StopState]], list[StopState], list[StopState]]:
+    """Pair each old stop with its new version; the rest were removed or added.
+
+    A stop is known by its city and country; duplicates (three Springfields) pair by region first and then
+    in route order. What is left pairs by city and region, so a country fix (Toronto US to CA) is one stop
+    whose country changed rather than one removed and one added.
+    """
+    pairs: list[tuple[StopState, StopState]] = []
+    passes: list[tuple[Callable[[StopState], tuple], Callable[[StopState, StopState], bool]]] = [
+        (lambda s: (_fold(s.city), s.country, _fold(s.region)), _always),
+        (lambda s: (_fold(s.city), s.country), _always),
+        (lambda s: (_fold(s.city), _fold(s.region)), _plausible_country_fix),
+    ]
+    for key, accept in passes:
+        found, old, new = _pair_by(old, new, key, accept)
+        pairs.extend(found)
+    return pairs, old, new
+
+
+def compare(old: StopState, new: StopState, now: dt.datetime) -> list[StopChange]:
+    """The changes between two versions of one stop."""
+    visible = old.arrival <= now or new.arrival <= now
+    changes = []
+    distance = distance_km(old.latitude, old.longitude, new.latitude, new.longitude)
+    if distance > MOVE_TOLERANCE_KM:
+        changes.append(StopChange(ChangeKind.MOVED, old, new, visible, distance))
+    if old.arrival != new.arrival:
+        changes.append(StopChange(ChangeKind.RETIMED, old, new, visible))
+    if old.country != new.country:
+        changes.append(StopChange(ChangeKind.COUNTRY_CHANGED, old, new, visible))
+    return changes
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _pair_by(
+    old: list[StopState],
+    new: list[StopState],
+    key: Callable[[StopState], tuple],
+    accept: Callable[[StopState, StopState], bool],
+) -> tuple[list[tuple[StopState, StopState]], list[StopState], list[StopState]]:
+    """Pair stops with equal keys in route order; return the pairs and the unpaired of each side."""
+    waiting: dict[tuple, list[StopState]] = defaultdict(list)
+    for stop in new:
+        waiting[key(stop)].append(stop)
+    pairs, unpaired_old = [], []
+    for stop in old:
+        candidates = waiting.get(key(stop))
+        # Groups are duplicates of one name, so this scan is short even on a 10,000-stop route.
+        match = next((c for c in candidates if accept(stop, c)), None) if candidates else None
+        if match is None:
+            unpaired_old.append(stop)
+        else:
+            candidates.remove(match)
+            pairs.append((stop, match))
+    paired_new = {id(after) for _, after in pairs}
+    unpaired_new = [stop for stop in new if id(stop) not in paired_new]
+    return pairs, unpaired_old, unpaired_new
+
+
+def _always(old: StopState, new: StopState) -> bool:
+    return True
+
+
+def _plausible_country_fix(old: StopState, new: StopState) -> bool:
+    """Same city and region in another country: the same place, unless there is no region and it is far away."""
+    if old.region.strip():
+        return True
+    return distance_km(old.latitude, old.longitude, new.latitude, new.longitude) <= RECOUNTRY_RADIUS_KM
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
