@@ -26,6 +26,16 @@ def small_route() -> list[list[str]]:
     ]
 
 
+@pytest.fixture
+def organiser(db, django_user_model):
+    """A staff member in the Organisers group (from the migration), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("mrs-claus", "mrs.claus@example.org", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
