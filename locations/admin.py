@@ -1,0 +1,331 @@
+"""The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
+
+import pytz
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
+
+from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision
+from locations.links import linked_findings
+from locations.models import Revision, Stop, SyncRun
+from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
+
+admin.site.site_header = "Santa tracker"
+admin.site.site_title = "Santa tracker admin"
+admin.site.index_title = "Route and letters"
+
+# GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
+confirmed = require_http_methods(["GET", "POST"])
+
+# A whole route rewritten would be 10,000 rows per kind; the counts stay exact, the tables stop here.
+DIFF_ROWS_SHOWN = 500
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Revisions, stops and sync runs are records: nobody adds or edits them here."""
+
+    # No bulk actions: "delete selected" would bypass the rule that the live revision stays.
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def diff_groups(diff: RevisionDiff) -> list[dict]:
+    """The diff by kind for the templates, each table capped at DIFF_ROWS_SHOWN rows."""
+    groups = []
+    for kind, count in diff.counts.items():
+        if count:
+            changes = diff.of_kind(kind)
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": kind.value.capitalize(),
+                    "count": count,
+                    "visible": sum(change.visible for change in changes),
+                    "changes": changes[:DIFF_ROWS_SHOWN],
+                    "hidden": max(0, count - DIFF_ROWS_SHOWN),
+                }
+            )
+    return groups
+
+
+def diff_context(diff: RevisionDiff) -> dict:
+    """What the diff include needs."""
+    return {"diff": diff, "diff_groups": diff_groups(diff), "kinds": list(ChangeKind)}
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "live",
+        "created",
+        "source",
+        "stops",
+        "error_count",
+        "warning_count",
+        "synced_by",
+    )
+    list_filter = ("is_live", "source_kind")
+    fields = (
+        "number",
+        "is_live",
+        "created",
+        "source",
+        "source_kind",
+        "stops",
+        "synced_by",
+        "night",
+        "deadline",
+        "checksum",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Revision]:
+        return super().get_queryset(request).annotate(stop_count=Count("stops"))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Revision | None = None) -> bool:
+        # Deleting the live revision would leave viewers with no route at all.
+        if obj is not None and obj.is_live:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(boolean=True, ordering="is_live")
+    def live(self, obj: Revision) -> bool:
+        return obj.is_live
+
+    @admin.display(ordering="stop_count")
+    def stops(self, obj: Revision) -> int:
+        return obj.stop_count
+
+    @admin.display(description="errors")
+    def error_count(self, obj: Revision) -> int:
+        return len(obj.findings.get("errors", []))
+
+    @admin.display(description="warnings")
+    def warning_count(self, obj: Revision) -> int:
+        return obj.warning_count
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the defaults, whose catch-all "<object_id>/" would take "sync/".
+        return [
+            path("sync/", self.admin_site.admin_view(confirmed(self.sync_view)), name="locations_revision_sync"),
+            path(
+                "<path:object_id>/make-live/",
+                self.admin_site.admin_view(confirmed(self.make_live_view)),
+                name="locations_revision_make_live",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        context = {"can_sync": request.user.has_perm("locations.sync_route")} | (extra_context or {})
+        return super().changelist_view(request, context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        revision = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        # Checked before the diff is computed, so a refused request costs nothing.
+        if revision is not None and self.has_view_or_change_permission(request, revision):
+            previous = previous_revision(revision)
+            context |= diff_context(diff_revisions(previous, revision))
+            context |= {
+                "previous": previous,
+                "findings": linked_findings(revision.findings, revision.source),
+                "can_make_live": request.user.has_perm("locations.make_live") and not revision.is_live,
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+    @staticmethod
+    def _confirmation(request: HttpRequest, template: str, context: dict) -> TemplateResponse:
+        return TemplateResponse(request, f"admin/locations/revision/{template}", context)
+
+    @staticmethod
+    def _sync_run_link(synced_by: str, result: SyncResult) -> str:
+        run = SyncRun.objects.filter(synced_by=synced_by, outcome=result.outcome).order_by("-started", "-pk").first()
+        if run is None:
+            return ""
+        return format_html(
+            ' <a href="{}">See the sync run</a>.', reverse("admin:locations_syncrun_change", args=[run.pk])
+        )
+
+    def sync_view(self, request: HttpRequest) -> HttpResponse:
+        """Confirm, then read the configured sheet and publish it if it has no errors."""
+        if not request.user.has_perm("locations.sync_route"):
+            raise PermissionDenied
+        if request.method == "POST":
+            synced_by = f"admin:{request.user.get_username()}"
+            self.report_sync(request, sync_route(synced_by=synced_by), synced_by)
+            return redirect("admin:locations_revision_changelist")
+        context = self.admin_site.each_context(request) | {
+            "opts": self.opts,
+            "title": "Sync the route now?",
+            "source": configured_source(),
+            "live": live_revision(),
+        }
+        return self._confirmation(request, "sync_confirmation.html", context)
+
+    def report_sync(self, request: HttpRequest, result: SyncResult, synced_by: str) -> None:
+        """Tell the organiser what the sync did, with a link to what to look at next."""
+        if result.outcome == SyncRun.Outcome.PUBLISHED:
+            url = reverse("admin:locations_revision_change", args=[result.revision.pk])
+            messages.success(
+                request, format_html('{} <a href="{}">Review revision {}</a>.', result.message, url, result.revision)
+            )
+        elif result.outcome == SyncRun.Outcome.UNCHANGED:
+            messages.info(request, result.message)
+        elif result.outcome == SyncRun.Outcome.INVALID:
+            count = len(result.report.errors) if result.report else 0
+            messages.error(
+                request,
+                format_html(
+                    "The sheet has {} error(s), so nothing was published; the live route is unchanged.{}",
+                    count,
+                    self._sync_run_link(synced_by, result),
+                ),
+            )
+        else:
+            messages.error(
+                request,
+                format_html(
+                    "The sync failed: {} The live route is unchanged.{}",
+                    result.message,
+                    self._sync_run_link(synced_by, result),
+                ),
+            )
+
+    def make_live_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm with the diff viewers would see, then make this revision live (a rollback, usually)."""
+        if not request.user.has_perm("locations.make_live"):
+            raise PermissionDenied
+        revision = self.get_object(request, unquote(object_id))
+        if revision is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = reverse("admin:locations_revision_change", args=[revision.pk])
+        if request.method == "POST":
+            if revision.is_live:
+                messages.info(request, f"{revision} is already live.")
+            else:
+                make_live(revision)
+                self.log_change(request, revision, "Made live")
+                messages.success(request, f"{revision} is live. Viewers pick it up on their next poll.")
+            return HttpResponseRedirect(change_url)
+        live = live_revision()
+        context = (
+            self.admin_site.each_context(request)
+            | diff_context(diff_revisions(live, revision))
+            | {
+                "opts": self.opts,
+                "title": f"Make {revision} live?",
+                "original": revision,
+                "live": live,
+                "change_url": change_url,
+            }
+        )
+        return self._confirmation(request, "make_live_confirmation.html", context)
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    list_display = ("started", "outcome", "source", "message", "revision_link", "synced_by")
+    list_filter = ("outcome",)
+    list_select_related = ("revision",)
+    date_hierarchy = "started"
+    fields = ("started", "finished", "outcome", "source", "message", "revision_link", "synced_by")
+    readonly_fields = fields
+
+    @admin.display(description="revision", ordering="revision__number")
+    def revision_link(self, obj: SyncRun) -> str:
+        if obj.revision is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:locations_revision_change", args=[obj.revision_id]), obj.revision
+        )
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        run = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if run is not None and self.has_view_or_change_permission(request, run):
+            context["findings"] = linked_findings(run.findings, run.source)
+        return super().change_view(request, object_id, form_url, context)
+
+
+class RevisionFilter(admin.SimpleListFilter):
+    """Stops of the live revision unless another one is picked."""
+
+    title = "revision"
+    parameter_name = "revision"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            (str(number), f"Revision {number}{' (live)' if is_live else ''}")
+            for number, is_live in Revision.objects.values_list("number", "is_live")
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
+        if self.value() is None:
+            return queryset.filter(revision__is_live=True)
+        return queryset.filter(revision__number=self.value())
+
+    def choices(self, changelist: ChangeList) -> list[dict]:
+        choices = list(super().choices(changelist))
+        # The unfiltered choice is the live revision here, not "All".
+        choices[0]["display"] = "Live revision"
+        return choices
+
+
+@admin.register(Stop)
+class StopAdmin(ReadOnlyAdmin):
+    list_display = ("index", "city", "region", "country", "arrival_utc", "local_arrival", "timezone")
+    list_display_links = ("index", "city")
+    list_filter = (RevisionFilter, "country", "timezone")
+    search_fields = ("city", "region", "=country")
+    list_per_page = 200
+    fields = (
+        "revision",
+        "index",
+        "row",
+        "city",
+        "region",
+        "country",
+        "latitude",
+        "longitude",
+        "arrival_utc",
+        "local_arrival",
+        "timezone",
+        "presents",
+        "fact",
+        "notes",
+    )
+    readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Stop | None = None) -> bool:
+        return False
+
+    @admin.display(description="arrival (UTC)", ordering="arrival")
+    def arrival_utc(self, obj: Stop) -> str:
+        return obj.arrival.strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description="local arrival", ordering="arrival")
+    def local_arrival(self, obj: Stop) -> str:
+        try:
+            zone = pytz.timezone(obj.timezone)
+        except pytz.UnknownTimeZoneError:
+            return "-"
+        return obj.arrival.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
