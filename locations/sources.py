@@ -1,12 +1,32 @@
-"""Route sources behind one interface: read_source(SOURCE) gives a RouteTable or raises SourceError."""
+"""Route sources behind one interface: read_source(SOURCE) gives a RouteTable or raises SourceError.
+
+Every source gives text cells, whatever the file stored. XLSX date cells carry no zone: they are read
+as UTC and written with Z, so an organiser who means local time must type the arrival as text with
+its offset. Google Santa Tracker JSON has no ISO country: it is the country Google's region text names
+("Ontario, Canada"), so validation checks it against the coordinates; when the region names none ("Azores")
+it is the one country owning the zone at the coordinates, else blank for validation to report.
+"""
 
 import csv
+import datetime as dt
 import io
+import json
+import math
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from locations.countries import countries_of_zone, resolve_country
 from locations.table import RouteTable, SourceError, make_rows
+from locations.validation import zone_at
+
+if TYPE_CHECKING:
+    import requests
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+SANTA_JSON_HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "presents", "notes"]
+# Google's take-off and landing at the North Pole are not stops; they stay as blank rows so numbering holds.
+SANTA_JSON_NOT_STOPS = frozenset({"takeoff", "landing"})
 
 
 def read_csv(path: Path) -> RouteTable:
@@ -40,10 +60,195 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceError(f"{path} cannot be read: {exc.strerror}.") from None
 
 
-def read_source(source: str) -> RouteTable:
-    """Read a route from a .csv path (more kinds are added alongside)."""
+def read_source(source: str, *, session: "requests.Session | None" = None) -> RouteTable:
+    """Read a route from a .csv, .xlsx or Google Santa Tracker .json path, or a Google Sheet URL or key.
+
+    session is the requests Session a Google Sheet is read through (tests point it at a local fake).
+    """
+    from locations import sheets  # gspread and google-auth load only when a sheet is read
+
+    if sheets.is_sheet_reference(source):
+        return sheets.read_sheet(source, session=session)
+    if source.startswith(("http://", "https://")):
+        raise SourceError(
+            f"{source!r} is a web address but not a Google Sheet; download the file and give its path instead."
+        )
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path)
-    raise SourceError(f"{source!r} is not a route source: give a .csv or .xlsx path, or a Google Sheet URL or key.")
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    if suffix == ".json":
+        return read_santa_json(path)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise SourceError(f"{path.name} is a {suffix} file; save it as .xlsx (Excel Workbook) or CSV UTF-8.")
+    raise SourceError(
+        f"{source!r} is not a route source: give a .csv, .xlsx or Google Santa Tracker .json path, "
+        "or a Google Sheet URL (https://docs.google.com/spreadsheets/d/...) or key."
+    )
+
+
+def table_from_records(source: str, kind: str, records: list[list[str]], **sheet: object) -> RouteTable:
+    """A RouteTable from the rows of a sheet-like source, whose first row must be the header."""
+    if not any(any(cell.strip() for cell in record) for record in records):
+        raise SourceError(f"{source} is empty: it needs a header row (city, country, ...) and one row per stop.")
+    if not any(cell.strip() for cell in records[0]):
+        raise SourceError(
+            f"Row 1 of {source} is blank: the first row must be the header (city, country, latitude, "
+            "longitude, arrival); move the headers up to row 1."
+        )
+    headers, rows = make_rows(records[0], records[1:])
+    return RouteTable(source=source, kind=kind, headers=headers, rows=rows, **sheet)
+
+
+def read_xlsx(path: Path) -> RouteTable:
+    """The first worksheet of an Excel workbook, every cell turned into the text an organiser means."""
+    import openpyxl  # only needed for .xlsx
+
+    raw = _read_bytes(path)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            if not workbook.worksheets:
+                raise SourceError(f"{path.name} has no worksheet; put the route on the first sheet.")
+            records = [[_xlsx_text(cell) for cell in row] for row in workbook.worksheets[0].iter_rows()]
+        finally:
+            workbook.close()
+    except SourceError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for one cause: a bad file
+        raise SourceError(
+            f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__}). Open it in Excel or "
+            "Google Sheets and save it again as .xlsx; a password-protected workbook must be saved unprotected."
+        ) from None
+    return table_from_records(str(path), "xlsx", records)
+
+
+_QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+
+
+def _xlsx_text(cell: object) -> str:
+    """The text of one cell: ISO instants for date-times, no '.0' on whole numbers."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        number_format = _QUOTED_OR_BRACKETED.sub("", str(getattr(cell, "number_format", ""))).lower()
+        if "h" not in number_format and "s" not in number_format:
+            # Formatted as a date only: an arrival needs a time, so let validation say so.
+            return value.date().isoformat()
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds") + "Z"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def read_santa_json(path: Path) -> RouteTable:
+    """Google Santa Tracker's public route JSON; row numbers are destinations[] index + 2."""
+    raw = _read_bytes(path)
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SourceError(f"{path.name} is not UTF-8 text, so it is not a Santa Tracker JSON file.") from None
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path.name} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
+    destinations = document.get("destinations") if isinstance(document, dict) else None
+    if not isinstance(destinations, list):
+        raise SourceError(f'{path.name} is JSON but not a Google Santa Tracker route: it needs a "destinations" list.')
+    if not destinations:
+        raise SourceError(f'{path.name} has an empty "destinations" list: there are no stops to read.')
+    body: list[list[str]] = []
+    delivered_so_far = 0
+    for index, destination in enumerate(destinations):
+        if not isinstance(destination, dict):
+            raise SourceError(f"{path.name}: destinations[{index}] is not an object with city, arrival and location.")
+        delivered = destination.get("presentsDelivered")
+        presents = ""
+        if _is_number(delivered) and math.isfinite(delivered):
+            # Google counts presents cumulatively; a stop delivered what the running total gained there.
+            presents = str(max(0, int(delivered) - delivered_so_far))
+            delivered_so_far = max(delivered_so_far, int(delivered))
+        if _is_not_stop(destination):
+            body.append([""] * len(SANTA_JSON_HEADER))
+            continue
+        body.append(_santa_row(destination, presents))
+    headers, rows = make_rows(SANTA_JSON_HEADER, body)
+    skipped = [rows[i].number for i, destination in enumerate(destinations) if _is_not_stop(destination)]
+    return RouteTable(source=str(path), kind="json", headers=headers, rows=rows, extra={"not_stops": skipped})
+
+
+def _is_not_stop(destination: dict) -> bool:
+    """Whether a destination is Google's take-off or landing rather than a stop."""
+    stop_id = destination.get("id")
+    return isinstance(stop_id, str) and stop_id in SANTA_JSON_NOT_STOPS
+
+
+def _santa_row(destination: dict, presents: str) -> list[str]:
+    location = destination.get("location")
+    location = location if isinstance(location, dict) else {}
+    latitude, longitude = location.get("lat"), location.get("lng")
+    region = _json_text(destination.get("region")).strip()
+    arrival = destination.get("arrival")
+    return [
+        _json_text(destination.get("city")).strip(),
+        region,
+        _country_in_region(region) or _country_at(latitude, longitude),
+        _json_text(latitude),
+        _json_text(longitude),
+        _epoch_ms_text(arrival),
+        presents,
+        f"Google Santa Tracker id: {destination['id']}" if destination.get("id") else "",
+    ]
+
+
+def _country_in_region(region: str) -> str:
+    """The country Google's region text ends with ("Ontario, Canada" -> CA), or blank."""
+    country, _alias = resolve_country(region.rsplit(",", 1)[-1])
+    return country or ""
+
+
+def _country_at(latitude: object, longitude: object) -> str:
+    """The one country owning the zone at the coordinates, or blank when none or several do."""
+    if not (_is_number(latitude) and _is_number(longitude)):
+        return ""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return ""
+    zone = zone_at(float(latitude), float(longitude))
+    owners = countries_of_zone(zone) if zone else frozenset()
+    return next(iter(owners)) if len(owners) == 1 else ""
+
+
+def _epoch_ms_text(value: object) -> str:
+    """Epoch milliseconds as an ISO instant with Z; 0 (Google's 'no arrival') as blank; others as given."""
+    if not _is_number(value) or not float(value).is_integer():
+        return _json_text(value)
+    if value <= 0:
+        return ""
+    try:
+        moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=int(value))
+    except OverflowError:
+        return _json_text(value)
+    text = moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+    return text.replace("+00:00", "Z")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _json_text(value: object) -> str:
+    """A JSON value as cell text: strings as they are, numbers without a spurious '.0', null as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value)

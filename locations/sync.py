@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +16,9 @@ from locations.models import Revision, Stop, SyncRun
 from locations.sources import read_source
 from locations.table import RouteTable, SourceError
 from locations.validation import Report, validate_route
+
+if TYPE_CHECKING:
+    import requests
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +68,16 @@ def sync_route(
     synced_by: str = "command",
     night: dt.date | None = None,
     deadline: str | None = None,
+    session: "requests.Session | None" = None,
 ) -> SyncResult:
-    """Read, check and publish a route; on any failure the live revision is left as it was."""
+    """Read, check and publish a route; on any failure the live revision is left as it was.
+
+    session is the requests Session a Google Sheet is read through (tests point it at a local fake).
+    """
     source = source or configured_source()
     started = timezone.now()
     try:
-        table = read_source(source)
+        table = read_source(source, session=session)
         result = publish_table(table, synced_by, night=night, deadline=deadline)
     except SourceError as exc:
         result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
@@ -120,7 +128,8 @@ def _publish(table: RouteTable, report: Report, checksum: str, synced_by: str) -
         source=table.source[:500],
         source_kind=table.kind,
         checksum=checksum,
-        findings=report.as_dict() | {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id},
+        findings=report.as_dict()
+        | {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id, "headers": table.headers},
         synced_by=synced_by[:150],
         night=report.night,
         deadline=report.deadline,

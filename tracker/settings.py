@@ -142,6 +142,11 @@ TRACKER_ROUTE_WORKSHEET = env_str("TRACKER_ROUTE_WORKSHEET")
 # A service-account JSON file; blank means Application Default Credentials.
 TRACKER_SHEETS_CREDENTIALS_FILE = env_str("TRACKER_SHEETS_CREDENTIALS_FILE")
 TRACKER_SHEETS_TIMEOUT = env_float("TRACKER_SHEETS_TIMEOUT", 20.0)
+# Retries after a failure that may pass (429, 5xx, timeout, dropped connection), waiting BACKOFF, 2x, 4x... seconds.
+TRACKER_SHEETS_RETRIES = env_int("TRACKER_SHEETS_RETRIES", 3)
+TRACKER_SHEETS_BACKOFF = env_float("TRACKER_SHEETS_BACKOFF", 1.0)
+if TRACKER_SHEETS_RETRIES < 0 or TRACKER_SHEETS_BACKOFF < 0 or TRACKER_SHEETS_TIMEOUT <= 0:
+    raise ImproperlyConfigured("TRACKER_SHEETS_RETRIES and _BACKOFF must be 0 or more, TRACKER_SHEETS_TIMEOUT above 0")
 TRACKER_SAMPLE_ROUTE = BASE_DIR / "data" / "sample-route.csv"
 
 

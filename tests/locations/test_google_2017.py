@@ -1,0 +1,68 @@
+"""Google Santa Tracker's real 2017 route, read through the JSON source and checked with a 26:00 deadline.
+
+docs/google-2017-route.md explains these numbers; when a check changes them, update both.
+"""
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from locations.sources import read_source
+from locations.sync import check_table
+
+# CI clones the repository next to shared/, as on the development machine: <clone>/../shared/real-data/.
+REAL_ROUTE = Path(__file__).resolve().parents[2].parent / "shared" / "real-data" / "google-santa-tracker-2017.json"
+pytestmark = pytest.mark.skipif(
+    not REAL_ROUTE.parent.is_dir(), reason=f"{REAL_ROUTE.parent} is absent: the shared real-data folder is not here"
+)
+
+
+@pytest.fixture(scope="module")
+def route():
+    """The table and its report, read and checked once for every test below."""
+    table = read_source(str(REAL_ROUTE))
+    return table, check_table(table, dt.date(2017, 12, 24), "26:00")
+
+
+def test_every_destination_is_a_row_and_the_north_pole_is_not_a_stop(route):
+    table, report = route
+    assert len(table.rows) == 366
+    assert table.extra["not_stops"] == [2, 367]
+    assert report.row_count == 364
+    first, last = table.rows[1].cells, table.rows[-2].cells
+    assert (first["city"], first["country"], first["arrival"]) == ("Provideniya", "RU", "2017-12-24T11:09:00Z")
+    assert (last["city"], last["country"], last["arrival"]) == ("Hilo", "US", "2017-12-25T10:51:00Z")
+
+
+def test_every_stop_has_a_country_and_presents_add_up_to_googles_total(route):
+    table, _report = route
+    stops = [row.cells for row in table.rows if not row.is_blank()]
+    assert all(stop["country"] for stop in stops)
+    assert len({stop["country"] for stop in stops}) == 154
+    assert sum(int(stop["presents"]) for stop in stops) == 7_056_276_203
+
+
+def test_with_a_26_00_deadline_eight_stops_are_late_and_everest_is_on_the_wrong_side(route):
+    _table, report = route
+    assert Counter(error.code for error in report.errors) == {"after_deadline": 8, "country_mismatch": 1}
+    late = [(error.row, error.value) for error in report.errors if error.code == "after_deadline"]
+    assert [row for row, _value in late] == [224, 327, 342, 343, 344, 345, 356, 357]
+    mismatch = next(error for error in report.errors if error.code == "country_mismatch")
+    assert (mismatch.row, mismatch.value) == (100, "NP")
+    assert "Mount Everest" in mismatch.message and "China (CN)" in mismatch.message
+
+
+def test_the_two_duplicate_stops_are_namesakes_in_different_states(route):
+    table, report = route
+    assert [(warning.row, warning.value) for warning in report.warnings] == [(276, "Charleston"), (353, "Portland")]
+    regions = {row.number: row.cells["region"] for row in table.rows}
+    assert (regions[274], regions[276]) == ("South Carolina, United States", "West Virginia, United States")
+    assert (regions[289], regions[353]) == ("Maine, United States", "Oregon, United States")
+
+
+def test_with_the_default_22_00_deadline_almost_every_stop_is_late(route):
+    table, _report = route
+    report = check_table(table, dt.date(2017, 12, 24), "22:00")
+    assert Counter(error.code for error in report.errors)["after_deadline"] == 354
