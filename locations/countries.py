@@ -108,16 +108,19 @@ def nearest_city_country(latitude: float, longitude: float) -> str:
     return countries[int(np.argmax(cosine))]
 
 
-def zone_fits_country(zone: str, country: str, latitude: float, longitude: float) -> bool:
-    """Whether a point in `zone` can be in `country`.
+def country_at(zone: str, country: str, latitude: float, longitude: float) -> str | None:
+    """Which of the countries keeping `zone` a point lies in, when that is not `country`; None when it fits.
 
-    zone.tab names one country per zone, but some zones are kept by neighbours too: the tz boundary
-    data puts Hanoi in Asia/Bangkok, which zone.tab gives to Thailand alone. Where zone1970.tab says
-    the country shares the zone, the nearest real city decides, so Hanoi, VN passes while Phoenix
-    given as CA (a neighbour that also shares America/Phoenix) does not.
+    zone.tab names one country per zone, but neighbours keep some zones too: the tz boundary data puts
+    Hanoi in Asia/Bangkok, which zone.tab gives to Thailand alone. Where zone1970.tab (shipped with pytz)
+    says several countries share the zone, the nearest real city decides between them, so Hanoi, VN
+    passes while Hanoi, TH and Phoenix given as CA (Canada shares America/Phoenix) do not.
     """
-    if country in countries_of_zone(zone):
-        return True
-    if country not in zone_sharers().get(zone, frozenset()):
-        return False
-    return nearest_city_country(latitude, longitude) == country
+    owners = countries_of_zone(zone)
+    keepers = owners | zone_sharers().get(zone, frozenset())
+    if len(keepers) <= 1:
+        return None if country in keepers else next(iter(sorted(owners)), None)
+    nearest = nearest_city_country(latitude, longitude)
+    if nearest in keepers:
+        return None if nearest == country else nearest
+    return None if country in owners else next(iter(sorted(owners)), None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytz
 
-from locations.countries import countries_of_zone, describe, resolve_country, zone_fits_country
+from locations.countries import countries_of_zone, country_at, describe, resolve_country
 from locations.table import RouteTable, SheetRow
 from locations.validation import Finding, Report, parse_deadline, validate_route, zone_at
 
@@ -140,8 +140,8 @@ def country_problem(place: Place) -> tuple[str | None, str]:
             zone,
             f"{place.label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}.",
         )
-    if not zone_fits_country(zone, country, place.latitude, place.longitude):
-        owner_text = " or ".join(describe(code) for code in sorted(owners))
+    if (actual := country_at(zone, country, place.latitude, place.longitude)) is not None:
+        owner_text = describe(actual)
         return (
             zone,
             f"{place.label}: the coordinates lie in {zone}, which belongs to {owner_text}, not {describe(country)}.",

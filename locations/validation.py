@@ -9,7 +9,7 @@ from functools import cache
 import pytz
 from timezonefinder import TimezoneFinder
 
-from locations.countries import countries_of_zone, describe, resolve_country, suggest_countries, zone_fits_country
+from locations.countries import countries_of_zone, country_at, describe, resolve_country, suggest_countries
 from locations.table import RouteTable, SheetRow
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -341,13 +341,13 @@ class _RowChecker:
                 f"{label}: the coordinates lie at sea ({zone}), not in {describe(country)}. "
                 "Check the latitude and longitude.",
             )
-        elif not zone_fits_country(zone, country, latitude, longitude):
-            owner_text = " or ".join(describe(code) for code in sorted(owners))
+        elif (actual := country_at(zone, country, latitude, longitude)) is not None:
             self.error(
                 row,
                 "country",
                 "country_mismatch",
-                f"{label}: the coordinates lie in {zone}, which belongs to {owner_text}, not {describe(country)}. "
+                f"{label}: the coordinates lie in {zone}, which belongs to {describe(actual)}, "
+                f"not {describe(country)}. "
                 "Fix the country or the coordinates.",
             )
 

@@ -307,6 +307,12 @@ def test_hanoi_in_a_zone_vietnam_shares_with_thailand_is_clean():
     assert report.stops[0].timezone == "Asia/Bangkok"
 
 
+def test_hanoi_given_as_thailand_is_a_mismatch_although_thailand_keeps_the_zone():
+    report = check(["Hanoi", "", "TH", "21.0285", "105.8542", "2026-12-24T13:00:00Z", "", ""])
+    assert codes(report.errors) == [(2, "country", "country_mismatch")]
+    assert "belongs to Viet Nam (VN), not Thailand (TH)" in report.errors[0].message
+
+
 def test_phoenix_given_as_ca_is_a_mismatch_although_canada_shares_its_zone():
     report = check(["Phoenix", "Arizona", "CA", "33.4484", "-112.0740", "2026-12-25T04:00:00Z", "", ""])
     assert codes(report.errors) == [(2, "country", "country_mismatch")]
