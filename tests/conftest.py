@@ -36,6 +36,16 @@ def organiser(db, django_user_model):
     return user
 
 
+@pytest.fixture
+def elf(db, django_user_model):
+    """A staff member in the Elves group (from the migration), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("pepper", "pepper@example.org", "not-a-real-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Elves"))
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tracker",
     "locations",
+    "django_tasks_db",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,10 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
+
+# Background work (sending the elves' replies) runs through Django's tasks framework, stored in the
+# database and run by `manage.py db_worker`, which scripts/run starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -174,3 +180,28 @@ TRACKER_CLOCK = rehearsal_from_environment(
 )
 # The longest a viewer or CDN may cache /api/v1/now, so an organiser's fix reaches everyone within it.
 TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
+
+# --- Letters to Santa ----------------------------------------------------------
+# Replies go out as "<persona name>" <LETTERS_FROM_EMAIL>.
+LETTERS_FROM_EMAIL = env_str("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# A reply the mail server refuses is tried again RETRIES times, waiting BACKOFF seconds, then 2x, 4x...
+LETTERS_SEND_RETRIES = env_int("LETTERS_SEND_RETRIES", 6)
+LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
+# The public form: at most RATE_LIMIT letters per email address and RATE_LIMIT_PER_IP per client address
+# in RATE_WINDOW seconds, counted in the shared cache (Redis in production).
+LETTERS_RATE_LIMIT = env_int("LETTERS_RATE_LIMIT", 3)
+LETTERS_RATE_LIMIT_PER_IP = env_int("LETTERS_RATE_LIMIT_PER_IP", 20)
+LETTERS_RATE_WINDOW = env_int("LETTERS_RATE_WINDOW", 3600)
+# Emailed letters larger than this (bytes, whole message) are refused.
+LETTERS_MAX_EMAIL_BYTES = env_int("LETTERS_MAX_EMAIL_BYTES", 10 * 1024 * 1024)
+# fetch_letters: imaps://host[:port]/MAILBOX (imap:// only for a server on this machine) and its login.
+LETTERS_IMAP_URL = env_str("LETTERS_IMAP_URL")
+LETTERS_IMAP_USER = env_str("LETTERS_IMAP_USER")
+LETTERS_IMAP_PASSWORD = env_str("LETTERS_IMAP_PASSWORD")
+# A CA bundle to trust for a mail server with a private certificate; blank means the system's CAs.
+LETTERS_IMAP_CA_FILE = env_str("LETTERS_IMAP_CA_FILE")
+LETTERS_IMAP_TIMEOUT = env_float("LETTERS_IMAP_TIMEOUT", 30.0)
+if min(LETTERS_SEND_RETRIES, LETTERS_RATE_LIMIT, LETTERS_RATE_LIMIT_PER_IP) < 0 or LETTERS_SEND_BACKOFF < 0:
+    raise ImproperlyConfigured("LETTERS_SEND_RETRIES, _BACKOFF and LETTERS_RATE_LIMIT* must be 0 or more")
+if LETTERS_RATE_WINDOW <= 0 or LETTERS_MAX_EMAIL_BYTES <= 0 or LETTERS_IMAP_TIMEOUT <= 0:
+    raise ImproperlyConfigured("LETTERS_RATE_WINDOW, LETTERS_MAX_EMAIL_BYTES and LETTERS_IMAP_TIMEOUT must be above 0")

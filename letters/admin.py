@@ -1,0 +1,339 @@
+"""The elves' admin: the inbox, a letter's page with claim and reply, bulk replies, personas and templates."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, linebreaks
+from django.utils.text import Truncator
+
+from letters import claims
+from letters.claims import LetterRefused
+from letters.forms import BulkReplyForm, ReplyForm
+from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
+from letters.replies import (
+    PLACEHOLDERS,
+    compose,
+    fill_template,
+    personas_for,
+    reply_as,
+    reply_from_template,
+    reply_subject,
+)
+from letters.sending import from_header, send_again
+
+# The outcome buttons on a letter's page and in the inbox actions, and the status each sets.
+OUTCOMES = {"spam": Letter.Status.SPAM, "close": Letter.Status.CLOSED}
+
+
+def draft_key(letter_id: int) -> str:
+    """Where a reply being written waits in the session between Preview and Send."""
+    return f"letters:draft:{letter_id}"
+
+
+class ClaimedFilter(admin.SimpleListFilter):
+    """Claimed by me, by another elf, or by nobody."""
+
+    title = "claimed"
+    parameter_name = "claimed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("me", "Claimed by me"), ("others", "Claimed by others"), ("nobody", "Not claimed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+        claimed = queryset.filter(status=Letter.Status.CLAIMED)
+        if self.value() == "me":
+            return claimed.filter(claimed_by=request.user)
+        if self.value() == "others":
+            return claimed.exclude(claimed_by=request.user)
+        if self.value() == "nobody":
+            return queryset.exclude(status=Letter.Status.CLAIMED)
+        return queryset
+
+
+class ReplyInline(admin.TabularInline):
+    """The replies a letter already has, as a record."""
+
+    model = Reply
+    extra = 0
+    can_delete = False
+    fields = ("created", "persona", "author", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = ("received", "sender", "about", "source", "status", "claimed_by")
+    list_filter = ("status", "source", "received", ClaimedFilter)
+    search_fields = ("sender_name", "sender_email", "subject", "text")
+    date_hierarchy = "received"
+    list_select_related = ("claimed_by",)
+    actions = ("claim_selected", "release_selected", "reply_with_template", "mark_spam", "mark_closed")
+    inlines = (ReplyInline,)
+    fieldsets = (
+        (None, {"fields": ("status", "claimed_by", "claimed_at", "received", "source")}),
+        ("From", {"fields": ("sender_name", "sender_email", "age", "country", "language")}),
+        ("Letter", {"fields": ("subject", "letter_text", "dropped_attachments")}),
+        ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references")}),
+    )
+    readonly_fields = (
+        "status", "claimed_by", "claimed_at", "received", "source", "sender_name", "sender_email", "age",
+        "country", "language", "subject", "letter_text", "dropped_attachments", "message_id", "references",
+    )  # fmt: skip
+
+    @admin.display(description="from", ordering="sender_name")
+    def sender(self, letter: Letter) -> str:
+        return f"{letter.sender_name} <{letter.sender_email}>" if letter.sender_name else letter.sender_email
+
+    @admin.display(description="letter")
+    def about(self, letter: Letter) -> str:
+        return Truncator(letter.subject or letter.text).chars(70)
+
+    @admin.display(description="text")
+    def letter_text(self, letter: Letter) -> str:
+        return format_html('<div class="letter-text">{}</div>', linebreaks(letter.text))
+
+    # Letters come from children, never from this admin; elves change them only through the actions.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Letter | None = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_reply_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("letters.add_reply")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("<path:object_id>/act/", self.admin_site.admin_view(self.act_view), name="letters_letter_act"),
+            *super().get_urls(),
+        ]
+
+    # --- A letter's page ------------------------------------------------------------------------
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        letter = self.get_object(request, unquote(object_id))
+        if letter is not None and self.has_view_permission(request, letter):
+            extra_context = {**(extra_context or {}), **self.reply_panel(request, letter)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reply_panel(self, request: HttpRequest, letter: Letter) -> dict:
+        """What the letter's page shows under the letter: claim buttons, the reply form and its preview."""
+        personas = personas_for(request.user)
+        draft = request.session.pop(draft_key(letter.pk), None) or {}
+        initial = {"persona": draft.get("persona") or getattr(personas.first(), "pk", None), **draft}
+        form = ReplyForm(user=request.user, initial=initial)
+        preview = None
+        persona = personas.filter(pk=initial["persona"]).first() if initial["persona"] else None
+        if draft.get("preview") and persona:
+            preview = {
+                "from": from_header(persona.name),
+                "to": letter.sender_email,
+                "subject": reply_subject(letter),
+                "body": compose(draft.get("body", ""), persona),
+            }
+        mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == request.user.pk
+        open_to_me = letter.status == Letter.Status.NEW or mine or request.user.is_superuser
+        return {
+            "letter": letter,
+            "act_url": reverse("admin:letters_letter_act", args=[letter.pk]),
+            "reply_form": form,
+            "preview": preview,
+            "can_change": self.has_change_permission(request),
+            "can_reply": self.has_reply_permission(request)
+            and personas.exists()
+            and letter.status in (Letter.Status.NEW, Letter.Status.CLAIMED)
+            and open_to_me,
+            "has_personas": personas.exists(),
+            "claimed_by_me": mine,
+            "placeholders": PLACEHOLDERS,
+        }
+
+    def act_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The buttons on a letter's page (POST only); always back to the page, with a message."""
+        letter = self.get_object(request, unquote(object_id))
+        if letter is None or not self.has_view_permission(request, letter):
+            raise Http404("No such letter.")
+        page = reverse("admin:letters_letter_change", args=[letter.pk])
+        if request.method != "POST":
+            return redirect(page)
+        action = request.POST.get("action", "")
+        try:
+            if action in ("claim", "release", "spam", "close"):
+                if not self.has_change_permission(request):
+                    raise PermissionDenied
+                self.change_status(request, letter, action)
+            elif action in ("use_template", "preview", "send"):
+                if not self.has_reply_permission(request):
+                    raise PermissionDenied
+                return self.write_reply(request, letter, action, page)
+            else:
+                messages.error(request, f"Unknown action {action!r}.")
+        except LetterRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect(page)
+
+    def change_status(self, request: HttpRequest, letter: Letter, action: str) -> None:
+        """Claim, release, or mark spam or closed, under the letter's row lock."""
+        if action == "claim":
+            claims.claim(letter.pk, request.user)
+            messages.success(request, "You claimed this letter: no other elf can answer it now.")
+        elif action == "release":
+            claims.release(letter.pk, request.user)
+            messages.success(request, "Released: the letter is back in the inbox for any elf.")
+        else:
+            claims.set_outcome(letter.pk, request.user, OUTCOMES[action])
+            messages.success(request, f"Marked {OUTCOMES[action].label.lower()}.")
+
+    def write_reply(self, request: HttpRequest, letter: Letter, action: str, page: str) -> HttpResponse:
+        """Use a template, preview, or send; the text waits in the session so nothing typed is lost."""
+        form = ReplyForm(request.POST, user=request.user)
+        draft = {
+            "persona": request.POST.get("persona") or None,
+            "template": request.POST.get("template") or None,
+            "body": request.POST.get("body", ""),
+        }
+        if not form.is_valid():
+            request.session[draft_key(letter.pk)] = draft
+            for field, errors in form.errors.items():
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}")
+            return redirect(page)
+        persona, template, body = form.cleaned_data["persona"], form.cleaned_data["template"], form.cleaned_data["body"]
+        try:
+            if action == "use_template":
+                if template is None:
+                    messages.error(request, "Pick a template first.")
+                else:
+                    draft["body"] = fill_template(template.body, letter, persona)
+            elif action == "preview":
+                draft["preview"] = True
+            else:
+                reply_as(persona, letter, body, author=request.user, template=template)
+                messages.success(request, f"Reply stored and queued: it goes out as {persona.name} in a moment.")
+                return redirect(page)
+        except (LetterRefused, ValidationError) as refusal:
+            messages.error(request, refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal))
+        request.session[draft_key(letter.pk)] = draft
+        return redirect(page)
+
+    # --- Actions on the inbox -----------------------------------------------------------------
+
+    def _each(self, request: HttpRequest, letters: QuerySet[Letter], verb: str, do: object) -> None:
+        """Apply DO to each letter, counting what worked and saying what did not."""
+        done, refused = 0, []
+        for letter in letters:
+            try:
+                do(letter.pk, request.user)
+                done += 1
+            except LetterRefused as refusal:
+                refused.append(f"{letter}: {refusal}")
+        if done:
+            messages.success(request, f"{verb} {done} letter{'s' if done != 1 else ''}.")
+        for line in refused:
+            messages.warning(request, line)
+
+    @admin.action(description="Claim the selected letters", permissions=["change"])
+    def claim_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        self._each(request, queryset, "Claimed", claims.claim)
+
+    @admin.action(description="Release the selected letters", permissions=["change"])
+    def release_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        self._each(request, queryset, "Released", claims.release)
+
+    @admin.action(description="Mark the selected letters as spam", permissions=["change"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        self._each(request, queryset, "Marked as spam", lambda pk, user: claims.set_outcome(pk, user, "spam"))
+
+    @admin.action(description="Close the selected letters (no reply needed)", permissions=["change"])
+    def mark_closed(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        self._each(request, queryset, "Closed", lambda pk, user: claims.set_outcome(pk, user, "closed"))
+
+    @admin.action(description="Reply to the selected letters with a template", permissions=["reply"])
+    def reply_with_template(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse | None:
+        """A confirmation page with persona and template; its POST queues one reply per letter."""
+        form = BulkReplyForm(request.POST if "apply" in request.POST else None, user=request.user)
+        if form.is_valid():
+            result = reply_from_template(
+                queryset, form.cleaned_data["template"], form.cleaned_data["persona"], author=request.user
+            )
+            count = len(result.replies)
+            messages.success(request, f"Queued {count} repl{'ies' if count != 1 else 'y'} from the template.")
+            for letter, reason in result.skipped:
+                messages.warning(request, f"Skipped {letter}: {reason}")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reply with a template",
+            "opts": self.model._meta,
+            "letters": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "has_personas": personas_for(request.user).exists(),
+        }
+        return TemplateResponse(request, "admin/letters/letter/bulk_reply.html", context)
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ("created", "letter", "persona", "author", "status", "attempts", "sent_at")
+    list_filter = ("status", "persona", "created")
+    search_fields = ("to_email", "subject", "body")
+    list_select_related = ("letter", "persona", "author")
+    actions = ("send_failed_again",)
+    readonly_fields = (
+        "letter", "persona", "author", "template", "to_email", "subject", "body", "created", "status",
+        "attempts", "last_error", "sent_at", "message_id",
+    )  # fmt: skip
+
+    # A reply is written on its letter's page and then is a record: nobody edits what was sent.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        return False
+
+    @admin.action(description="Send the selected failed replies again", permissions=["change"])
+    def send_failed_again(self, request: HttpRequest, queryset: QuerySet[Reply]) -> HttpResponseRedirect | None:
+        queued = sum(send_again(reply.pk) for reply in queryset)
+        messages.success(request, f"Queued {queued} failed repl{'ies' if queued != 1 else 'y'} to be sent again.")
+        return None
+
+
+@admin.register(ElfPersona)
+class ElfPersonaAdmin(admin.ModelAdmin):
+    list_display = ("name", "signers_list")
+    filter_horizontal = ("signers",)
+    search_fields = ("name",)
+
+    @admin.display(description="may sign")
+    def signers_list(self, persona: ElfPersona) -> str:
+        return ", ".join(user.get_username() for user in persona.signers.all())
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ElfPersona]:
+        return super().get_queryset(request).prefetch_related("signers")
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "start")
+    search_fields = ("name", "body")
+
+    @admin.display(description="begins")
+    def start(self, template: ReplyTemplate) -> str:
+        return Truncator(template.body).chars(80)

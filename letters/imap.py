@@ -1,0 +1,163 @@
+"""Polling an IMAP mailbox for letters, remembering by UIDVALIDITY and UID what has been taken."""
+
+import contextlib
+import imaplib
+import re
+import ssl
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from letters.intake import ingest_message
+from letters.models import MailboxState
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """Where to fetch from and how to log in."""
+
+    host: str
+    port: int
+    folder: str
+    tls: bool
+    user: str
+    password: str = field(repr=False)
+    ca_file: str = ""
+    timeout: float = 30.0
+
+    @property
+    def key(self) -> str:
+        """Names the mailbox in MailboxState: host, port, user and folder, never the password."""
+        return f"{'imaps' if self.tls else 'imap'}://{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def mailbox_from_settings() -> Mailbox:
+    """The mailbox in LETTERS_IMAP_URL with its login; refuses plain IMAP to another machine."""
+    url = settings.LETTERS_IMAP_URL
+    if not url:
+        raise ImproperlyConfigured("Set LETTERS_IMAP_URL (e.g. imaps://imap.example.org/INBOX) to fetch letters.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("imaps", "imap") or not parts.hostname:
+        raise ImproperlyConfigured(f"LETTERS_IMAP_URL must look like imaps://host[:port]/MAILBOX, not {url!r}")
+    tls = parts.scheme == "imaps"
+    if not tls and parts.hostname not in LOOPBACK:
+        raise ImproperlyConfigured("LETTERS_IMAP_URL: plain imap:// sends the password unencrypted; use imaps://.")
+    if not settings.LETTERS_IMAP_USER or not settings.LETTERS_IMAP_PASSWORD:
+        raise ImproperlyConfigured("Set LETTERS_IMAP_USER and LETTERS_IMAP_PASSWORD (or _FILE) to fetch letters.")
+    return Mailbox(
+        host=parts.hostname,
+        port=parts.port or (993 if tls else 143),
+        folder=unquote(parts.path.lstrip("/")) or "INBOX",
+        tls=tls,
+        user=settings.LETTERS_IMAP_USER,
+        password=settings.LETTERS_IMAP_PASSWORD,
+        ca_file=settings.LETTERS_IMAP_CA_FILE,
+        timeout=settings.LETTERS_IMAP_TIMEOUT,
+    )
+
+
+@dataclass
+class FetchReport:
+    """One fetch round: how many messages became letters, were duplicates, or were refused (and why)."""
+
+    created: int = 0
+    duplicates: int = 0
+    refused: list[str] = field(default_factory=list)
+    started_over: bool = False
+
+    def summary(self) -> str:
+        """One line for the log."""
+        text = f"created {self.created}, duplicates {self.duplicates}, refused {len(self.refused)}"
+        return text + (" (UIDVALIDITY changed: the mailbox was read again from the start)" if self.started_over else "")
+
+
+def connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    """A logged-in connection, verifying the server's certificate over TLS."""
+    if mailbox.tls:
+        context = ssl.create_default_context(cafile=mailbox.ca_file or None)
+        connection = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout)
+    else:
+        connection = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=mailbox.timeout)
+    connection.login(mailbox.user, mailbox.password)
+    return connection
+
+
+def _check(status: str, data: list, doing: str) -> list:
+    """The response data, or an IMAP error naming what failed."""
+    if status != "OK":
+        raise imaplib.IMAP4.error(f"{doing} failed: {data!r}")
+    return data
+
+
+def _sizes(connection: imaplib.IMAP4, after_uid: int) -> list[tuple[int, int]]:
+    """(UID, size in bytes) of every message with a UID above AFTER_UID, in UID order."""
+    data = _check(*connection.uid("FETCH", f"{after_uid + 1}:*", "(UID RFC822.SIZE)"), "FETCH sizes")
+    found = []
+    for line in data:
+        text = line.decode() if isinstance(line, bytes) else ""
+        uid = re.search(r"UID (\d+)", text)
+        size = re.search(r"RFC822\.SIZE (\d+)", text)
+        # "n:*" always matches the highest UID, even when it is not above AFTER_UID.
+        if uid and size and int(uid.group(1)) > after_uid:
+            found.append((int(uid.group(1)), int(size.group(1))))
+    return sorted(found)
+
+
+def _message_bytes(connection: imaplib.IMAP4, uid: int) -> bytes | None:
+    """The raw message, without setting \\Seen; None when it vanished meanwhile."""
+    data = _check(*connection.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"FETCH UID {uid}")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2:
+            return item[1]
+    return None
+
+
+def fetch_new_letters(mailbox: Mailbox) -> FetchReport:
+    """Take every message not taken before, each stored together with the UID that marks it taken.
+
+    A dropped connection loses nothing: a message counts as taken only in the transaction that stores
+    its letter, so the next round starts at the first message not stored.
+    """
+    report = FetchReport()
+    state, _ = MailboxState.objects.get_or_create(mailbox=mailbox.key)
+    connection = connect(mailbox)
+    try:
+        exists = int(_check(*connection.select(f'"{mailbox.folder}"', readonly=True), f"SELECT {mailbox.folder}")[0])
+        _, answer = connection.response("UIDVALIDITY")
+        if not answer or not answer[0]:
+            raise imaplib.IMAP4.error(f"SELECT {mailbox.folder} gave no UIDVALIDITY; cannot remember what was taken.")
+        uidvalidity = int(answer[0])
+        if uidvalidity != state.uidvalidity:
+            # Old UIDs mean nothing now; reading again is safe because duplicates are recognised.
+            report.started_over = state.uidvalidity != 0
+            state.uidvalidity, state.last_uid = uidvalidity, 0
+            state.save(update_fields=["uidvalidity", "last_uid"])
+        for uid, size in _sizes(connection, state.last_uid) if exists else []:
+            raw = None
+            if size > settings.LETTERS_MAX_EMAIL_BYTES:
+                report.refused.append(f"UID {uid}: {size} bytes is over LETTERS_MAX_EMAIL_BYTES; not stored.")
+            else:
+                raw = _message_bytes(connection, uid)
+            with transaction.atomic():
+                if raw is not None:
+                    intake = ingest_message(raw)
+                    if intake.outcome == "created":
+                        report.created += 1
+                    elif intake.outcome == "duplicate":
+                        report.duplicates += 1
+                    else:
+                        report.refused.append(f"UID {uid}: {intake.reason}")
+                state.last_uid = uid
+                state.last_fetched = timezone.now()
+                state.save(update_fields=["last_uid", "last_fetched"])
+    finally:
+        # A connection already gone has nothing pending on it.
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            connection.logout()
+    return report

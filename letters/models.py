@@ -1,0 +1,140 @@
+"""Letters to Santa, the elf personas who answer them, their replies and reply templates."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Letter(models.Model):
+    """One letter to Santa, from the public form or by email. Never shown publicly."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "Email"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CLAIMED = "claimed", "Claimed"
+        REPLIED = "replied", "Replied"
+        CLOSED = "closed", "Closed"
+        SPAM = "spam", "Spam"
+
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, as the writer chose it")
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag when known, e.g. en or fr-CA")
+    received = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_letters"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Email only: the sender's Message-ID and References, for recognising duplicates and threading replies.
+    message_id = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    # Email only: SHA-256 of the raw message, recognising duplicates that carry no Message-ID.
+    raw_sha256 = models.CharField(max_length=64, blank=True)
+    dropped_attachments = models.TextField(blank=True, help_text="Attachments that came with the email, not kept")
+
+    class Meta:
+        ordering = ["-received"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="letter_unique_message_id"
+            ),
+            models.UniqueConstraint(
+                fields=["raw_sha256"], condition=~Q(raw_sha256=""), name="letter_unique_raw_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter from {self.sender_name or self.sender_email} ({self.received:%Y-%m-%d})"
+
+
+class ElfPersona(models.Model):
+    """A name elves sign replies with, such as "PamElfa", and the staff allowed to sign as it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    signature = models.TextField(help_text="Added under every reply signed with this persona")
+    signers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="elf_personas",
+        limit_choices_to={"is_staff": True},
+        help_text="Staff who may sign replies as this persona",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "elf persona"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReplyTemplate(models.Model):
+    """A ready reply; placeholders such as {name} and {persona} are filled per letter."""
+
+    name = models.CharField(max_length=100, unique=True)
+    body = models.TextField(help_text="Placeholders: {name}, {country}, {persona}, {signature}")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Refuse a template with an unknown or malformed placeholder before an elf sends it."""
+        from letters.replies import check_template_body
+
+        check_template_body(self.body)
+
+
+class Reply(models.Model):
+    """An elf's answer to a letter: stored first (queued), then sent once by a background task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="replies")
+    persona = models.ForeignKey(ElfPersona, on_delete=models.PROTECT, related_name="replies")
+    # The real person who wrote it, for the audit trail; the child only ever sees the persona.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letter_replies")
+    template = models.ForeignKey(ReplyTemplate, null=True, blank=True, on_delete=models.SET_NULL)
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Made when the reply is stored, so every attempt sends the same message and receivers can tell copies.
+    message_id = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply as {self.persona} to {self.to_email} ({self.get_status_display()})"
+
+
+class MailboxState(models.Model):
+    """What fetch_letters has taken from one IMAP mailbox: everything up to last_uid in uidvalidity."""
+
+    mailbox = models.CharField(max_length=500, unique=True, help_text="Host, port, user and mailbox; no password")
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    last_fetched = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} (UIDVALIDITY {self.uidvalidity}, up to UID {self.last_uid})"

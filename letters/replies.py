@@ -1,0 +1,142 @@
+"""Writing replies: who may sign as which persona, filling templates, and storing a reply to be sent."""
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.utils import make_msgid
+
+import pycountry
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from letters.claims import LetterRefused, check_may_work_on, locked_letter
+from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
+
+# What a template may say; each is filled from the letter or the persona signing the reply.
+PLACEHOLDERS = {
+    "name": "the writer's name as they gave it (or 'friend')",
+    "country": "the country they chose on the form, in English (or 'your country')",
+    "persona": "the name of the persona signing the reply",
+}
+MAX_REPLY_LENGTH = 10_000
+
+
+def check_template_body(body: str) -> None:
+    """Refuse unknown placeholders, formatting tricks and stray braces, naming what to fix."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(body)]
+    except ValueError as exc:
+        raise ValidationError(f"The template has a stray {{ or }} ({exc}); write {{{{ or }}}} for a brace.") from exc
+    for name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+            raise ValidationError(f"The template uses {{{name}}}, which is not a placeholder. Use only {known}.")
+
+
+def country_name(code: str) -> str:
+    """The English name of an ISO country code, or the code itself when unknown."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", code)
+
+
+def fill_template(body: str, letter: Letter, persona: ElfPersona) -> str:
+    """The template's text for one letter."""
+    check_template_body(body)
+    return body.format_map(
+        {
+            "name": letter.sender_name or "friend",
+            "country": country_name(letter.country) if letter.country else "your country",
+            "persona": persona.name,
+        }
+    )
+
+
+def personas_for(user: AbstractBaseUser) -> QuerySet[ElfPersona]:
+    """The personas this user may sign as (a superuser may sign as any)."""
+    if user.is_superuser:
+        return ElfPersona.objects.all()
+    return ElfPersona.objects.filter(signers=user)
+
+
+def reply_subject(letter: Letter) -> str:
+    """'Re: ' and the letter's subject for email, a fixed friendly subject for the web form."""
+    if letter.source == Letter.Source.EMAIL and letter.subject:
+        return letter.subject if letter.subject.lower().startswith("re:") else f"Re: {letter.subject}"
+    return "A letter from the North Pole"
+
+
+def compose(body: str, persona: ElfPersona) -> str:
+    """The text the child receives: the elf's words, then the persona's signature."""
+    return f"{body.strip()}\n\n{persona.signature.strip()}\n"
+
+
+def reply_as(
+    persona: ElfPersona, letter: Letter, body: str, *, author: AbstractBaseUser, template: ReplyTemplate | None = None
+) -> Reply:
+    """Store a reply (queued) and its send task in one transaction, holding the letter's row lock.
+
+    The lock makes two elves answering at once queue up: the second finds the letter replied and is refused.
+    The task is stored in the same database transaction, so a stored reply always has a task to send it.
+    """
+    from letters.sending import send_reply
+
+    if not body.strip():
+        raise LetterRefused("The reply is empty: write something, or pick a template.")
+    if len(body) > MAX_REPLY_LENGTH:
+        raise LetterRefused(f"The reply has {len(body)} characters; keep it under {MAX_REPLY_LENGTH}.")
+    if not personas_for(author).filter(pk=persona.pk).exists():
+        raise LetterRefused(f"You may not sign as {persona.name}; ask an admin to add you to it.")
+    with transaction.atomic():
+        letter = locked_letter(letter.pk)
+        check_may_work_on(letter, author)
+        if letter.status not in (Letter.Status.NEW, Letter.Status.CLAIMED):
+            raise LetterRefused(
+                f"This letter is already {letter.get_status_display().lower()}; it gets no second reply."
+            )
+        reply = Reply.objects.create(
+            letter=letter,
+            persona=persona,
+            author=author,
+            template=template,
+            to_email=letter.sender_email,
+            subject=reply_subject(letter),
+            body=compose(body, persona),
+            message_id=make_msgid(domain=settings.LETTERS_FROM_EMAIL.rpartition("@")[2] or "localhost"),
+        )
+        letter.status = Letter.Status.REPLIED
+        letter.claimed_by = author
+        update_fields = ["status", "claimed_by"]
+        if letter.claimed_at is None:
+            letter.claimed_at = reply.created
+            update_fields.append("claimed_at")
+        letter.save(update_fields=update_fields)
+        send_reply.enqueue(reply.pk)
+    return reply
+
+
+@dataclass
+class BulkResult:
+    """What a bulk reply did: replies queued, and letters skipped with the reason."""
+
+    replies: list[Reply] = field(default_factory=list)
+    skipped: list[tuple[Letter, str]] = field(default_factory=list)
+
+
+def reply_from_template(
+    letters: Iterable[Letter], template: ReplyTemplate, persona: ElfPersona, *, author: AbstractBaseUser
+) -> BulkResult:
+    """Answer many letters with one template (the apology to all who wrote about a wrong country)."""
+    result = BulkResult()
+    for letter in letters:
+        try:
+            body = fill_template(template.body, letter, persona)
+            result.replies.append(reply_as(persona, letter, body, author=author, template=template))
+        except (LetterRefused, ValidationError) as exc:
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            result.skipped.append((letter, message))
+    return result

@@ -1,0 +1,43 @@
+"""The public side of letters: the "Write to Santa" form and its thank-you page. Nothing else is public."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language_from_request
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from letters.forms import LetterForm
+from letters.intake import allow_web_letter, receive_web_letter
+
+
+@never_cache  # the page carries a CSRF token; no cache may share it
+@require_http_methods(["GET", "POST"])
+def write(request: HttpRequest) -> HttpResponse:
+    """Show the form; store a valid letter and send the writer to the thank-you page."""
+    if request.method == "GET":
+        return render(request, "letters/write.html", {"form": LetterForm()})
+    if request.POST.get("website"):
+        # The honeypot was filled in: a bot. It sees the same thank-you, and nothing is stored.
+        return redirect("letters:thanks")
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        return render(request, "letters/write.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if not allow_web_letter(data["email"], request.META.get("REMOTE_ADDR", "")):
+        return render(request, "letters/write.html", {"form": form, "rate_limited": True}, status=429)
+    receive_web_letter(
+        name=data["name"],
+        email=data["email"],
+        message=data["message"],
+        age=data["age"],
+        country=data["country"],
+        language=get_language_from_request(request),
+    )
+    return redirect("letters:thanks")
+
+
+@cache_control(public=True, max_age=3600)  # the same words for everyone
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    """The friendly page after a letter is sent."""
+    return render(request, "letters/thanks.html")

@@ -1,0 +1,221 @@
+"""The elves' admin: the inbox, claiming, replying as a persona with templates and preview, bulk replies."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from letters import claims
+from letters.intake import receive_web_letter
+from letters.models import ElfPersona, Letter, Reply
+from letters.sending import deliver_reply
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/admin/letters/letter/"
+
+
+def page(letter: Letter) -> str:
+    """A letter's page in the admin."""
+    return f"/admin/letters/letter/{letter.pk}/change/"
+
+
+def act(letter: Letter) -> str:
+    """Where the buttons on a letter's page post to."""
+    return f"/admin/letters/letter/{letter.pk}/act/"
+
+
+@pytest.fixture
+def elf_client(client, elf):
+    """The browser of an elf who is logged in."""
+    client.force_login(elf)
+    return client
+
+
+def test_the_elves_group_has_exactly_the_mailroom_permissions():
+    codenames = set(Group.objects.get(name="Elves").permissions.values_list("content_type__app_label", "codename"))
+
+    assert codenames == {
+        ("letters", "view_letter"),
+        ("letters", "change_letter"),
+        ("letters", "view_reply"),
+        ("letters", "add_reply"),
+        ("letters", "change_reply"),
+        ("letters", "view_elfpersona"),
+        ("letters", "view_replytemplate"),
+        ("letters", "add_replytemplate"),
+        ("letters", "change_replytemplate"),
+    }
+
+
+def test_organisers_have_no_letters_permission():
+    organisers = Group.objects.get(name="Organisers").permissions
+    assert not organisers.filter(content_type__app_label="letters").exists()
+    assert Permission.objects.filter(content_type__app_label="letters").count() > 9
+
+
+def test_an_elf_cannot_touch_the_route(elf_client):
+    assert elf_client.get("/admin/locations/revision/").status_code == 403
+    assert elf_client.get("/admin/locations/stop/").status_code == 403
+    assert "/admin/locations/" not in elf_client.get("/admin/").text
+
+
+def test_an_organiser_cannot_read_letters(client, organiser, web_letter):
+    client.force_login(organiser)
+
+    assert client.get(INBOX).status_code == 403
+    assert client.get(page(web_letter)).status_code == 403
+    assert client.post(act(web_letter), {"action": "claim"}).status_code in (403, 404)
+    web_letter.refresh_from_db()
+    assert web_letter.status == Letter.Status.NEW
+
+
+def test_the_inbox_filters_claimed_by_me_and_searches_the_text(elf_client, elf, second_elf, emailed_letter, web_letter):
+    other = receive_web_letter("Liam", "liam@example.ca", "A red bike please", None, "CA", "en")
+    claims.claim(emailed_letter.pk, elf)
+    claims.claim(other.pk, second_elf)
+
+    mine = elf_client.get(INBOX, {"claimed": "me"}).text
+    kite = elf_client.get(INBOX, {"q": "kite"}).text
+    new = elf_client.get(INBOX, {"status__exact": "new"}).text
+
+    assert "Toronto is in Canada!" in mine and "A red bike" not in mine and "kite" not in mine
+    assert "kite" in kite and "Toronto" not in kite
+    assert "kite" in new and "Toronto" not in new and "red bike" not in new
+
+
+def test_a_letters_page_shows_the_letter_and_only_the_personas_the_elf_may_sign_as(
+    elf_client, second_elf, pamelfa, emailed_letter
+):
+    ElfPersona.objects.create(name="Snowflake", signature="Snowflake").signers.add(second_elf)
+
+    html = elf_client.get(page(emailed_letter)).text
+
+    assert "Your map says Toronto is in the US." in html
+    persona_select = re.search(r'<select name="persona"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert "PamElfa" in persona_select and "Snowflake" not in persona_select
+    assert 'value="claim"' in html
+    assert 'name="_save"' not in html  # the letter itself is never edited
+
+
+def test_claiming_on_the_page_keeps_the_second_elf_out(elf_client, client, elf, second_elf, web_letter):
+    elf_client.post(act(web_letter), {"action": "claim"})
+    client.force_login(second_elf)
+
+    response = client.post(act(web_letter), {"action": "claim"}, follow=True)
+
+    assert "Pepper claimed this letter" in response.text  # the admin capitalises messages
+    web_letter.refresh_from_db()
+    assert web_letter.claimed_by == elf
+
+
+def test_use_template_then_preview_then_send_queues_one_reply_signed_by_the_persona(
+    elf_client, elf, pamelfa, apology, emailed_letter, mailoutbox
+):
+    elf_client.post(act(emailed_letter), {"action": "claim"})
+    used = elf_client.post(
+        act(emailed_letter),
+        {"action": "use_template", "persona": pamelfa.pk, "template": apology.pk, "body": ""},
+        follow=True,
+    )
+    body = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', used.text, re.S).group(1).strip()
+    assert body.startswith("Dear Mia Tremblay,")
+
+    preview = elf_client.post(
+        act(emailed_letter),
+        {"action": "preview", "persona": pamelfa.pk, "template": apology.pk, "body": body + "\nHo ho ho!"},
+        follow=True,
+    )
+    assert "Preview" in preview.text
+    assert "&quot;PamElfa&quot;" in preview.text or "PamElfa &lt;letters@northpole.example&gt;" in preview.text
+    assert "Re: Toronto is in Canada!" in preview.text
+    assert "Love from PamElfa" in preview.text
+    assert Reply.objects.count() == 0
+
+    sent = elf_client.post(
+        act(emailed_letter),
+        {"action": "send", "persona": pamelfa.pk, "template": apology.pk, "body": body + "\nHo ho ho!"},
+        follow=True,
+    )
+
+    assert "Reply stored and queued" in sent.text
+    reply = Reply.objects.get()
+    assert (reply.persona, reply.author, reply.template, reply.status) == (pamelfa, elf, apology, "queued")
+    assert reply.body.startswith("Dear Mia Tremblay,\n\nYou were right")
+    assert reply.body.endswith("Ho ho ho!\n\nLove from PamElfa\nThe North Pole\n")
+    deliver_reply(reply.pk)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].from_email == "PamElfa <letters@northpole.example>"
+
+
+def test_sending_as_a_persona_the_elf_may_not_sign_as_is_refused(elf_client, second_elf, pamelfa, web_letter):
+    snowflake = ElfPersona.objects.create(name="Snowflake", signature="Snowflake")
+    snowflake.signers.add(second_elf)
+
+    response = elf_client.post(
+        act(web_letter), {"action": "send", "persona": snowflake.pk, "body": "Hello"}, follow=True
+    )
+
+    assert "Select a valid choice" in response.text
+    assert Reply.objects.count() == 0
+
+
+def test_an_empty_reply_is_refused_and_the_elf_keeps_what_they_chose(elf_client, pamelfa, web_letter):
+    response = elf_client.post(act(web_letter), {"action": "send", "persona": pamelfa.pk, "body": "  "}, follow=True)
+
+    assert "The reply is empty" in response.text
+    assert Reply.objects.count() == 0
+
+
+def test_mark_spam_and_close_from_the_page_and_the_inbox(elf_client, emailed_letter, web_letter):
+    elf_client.post(act(emailed_letter), {"action": "spam"})
+    elf_client.post(INBOX, {"action": "mark_closed", "_selected_action": [web_letter.pk]})
+
+    emailed_letter.refresh_from_db()
+    web_letter.refresh_from_db()
+    assert (emailed_letter.status, web_letter.status) == ("spam", "closed")
+
+
+def test_bulk_reply_from_a_template_confirms_then_answers_each_selected_letter(
+    elf_client, elf, second_elf, pamelfa, apology, emailed_letter, web_letter
+):
+    taken = receive_web_letter("Liam", "liam@example.ca", "Toronto is in Canada", None, "CA", "en")
+    claims.claim(taken.pk, second_elf)
+    selected = [emailed_letter.pk, web_letter.pk, taken.pk]
+
+    confirm = elf_client.post(INBOX, {"action": "reply_with_template", "_selected_action": selected})
+    assert confirm.status_code == 200
+    assert "Each of these 3 letters gets its own reply" in confirm.text
+    assert Reply.objects.count() == 0
+
+    done = elf_client.post(
+        INBOX,
+        {
+            "action": "reply_with_template",
+            "_selected_action": selected,
+            "persona": pamelfa.pk,
+            "template": apology.pk,
+            "apply": "Queue the replies",
+        },
+        follow=True,
+    )
+
+    assert "Queued 2 replies from the template." in done.text
+    assert "jingle claimed this letter" in done.text
+    assert set(Reply.objects.values_list("letter", flat=True)) == {emailed_letter.pk, web_letter.pk}
+
+
+def test_a_failed_reply_can_be_sent_again_from_the_replies_list(elf_client, elf, pamelfa, web_letter, mailoutbox):
+    from letters.replies import reply_as
+
+    reply = reply_as(pamelfa, web_letter, "Hello", author=elf)
+    Reply.objects.filter(pk=reply.pk).update(status=Reply.Status.FAILED, attempts=7, last_error="550 no")
+
+    elf_client.post("/admin/letters/reply/", {"action": "send_failed_again", "_selected_action": [reply.pk]})
+    deliver_reply(reply.pk)
+
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.SENT
+    assert len(mailoutbox) == 1
+    assert elf_client.get(f"/admin/letters/reply/{reply.pk}/change/").status_code == 200
+    assert 'name="_save"' not in elf_client.get(f"/admin/letters/reply/{reply.pk}/change/").text

@@ -1,0 +1,114 @@
+"""Sending through the real tasks worker and a real SMTP server on loopback that fails, then recovers."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from letters.models import Reply
+from letters.replies import reply_as
+from letters.sending import deliver_reply, send_again, send_reply
+from tests.letters.conftest import run_worker
+
+# The worker commits as it goes, as in production, so these tests use real transactions (and get the
+# migrations' groups back after each flush).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def pending_run_after() -> list[dt.datetime]:
+    """When the send tasks still waiting are due."""
+    return [task.run_after for task in DBTaskResult.objects.filter(status="READY").order_by("run_after")]
+
+
+def test_a_refusing_smtp_server_gets_the_reply_exactly_once_after_it_recovers(
+    smtp_mailer, emailed_letter, elf, pamelfa
+):
+    server = smtp_mailer  # down: connections are refused
+    reply = reply_as(pamelfa, emailed_letter, "Thank you, Mia! You are right.", author=elf)
+    start = timezone.now()
+
+    run_worker()
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts) == (Reply.Status.QUEUED, 1)
+    assert "ConnectionRefusedError" in reply.last_error
+    [retry_at] = pending_run_after()
+    assert start + dt.timedelta(seconds=30) <= retry_at <= timezone.now() + dt.timedelta(seconds=30)
+    run_worker()  # not due yet: nothing happens
+    assert Reply.objects.get().attempts == 1
+
+    server.start(refuse=1)  # up, but answers "451 try again later" once
+    with time_machine.travel(retry_at + dt.timedelta(seconds=1), tick=True):
+        run_worker()
+        reply.refresh_from_db()
+        assert (reply.status, reply.attempts) == (Reply.Status.QUEUED, 2)
+        assert "451" in reply.last_error
+        [retry_at] = pending_run_after()
+        assert retry_at - timezone.now() > dt.timedelta(seconds=59)  # the backoff doubled
+    assert server.received == []
+
+    with time_machine.travel(retry_at + dt.timedelta(seconds=1), tick=True):
+        run_worker()
+        # A stray second task for the same reply, and a direct call, send nothing more.
+        send_reply.enqueue(reply.pk)
+        run_worker()
+        assert deliver_reply(reply.pk) == Reply.Status.SENT
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts) == (Reply.Status.SENT, 3)
+    assert len(server.received) == 1
+    message = server.received[0]
+    assert message["From"].addresses[0].display_name == "PamElfa"
+    assert message["From"].addresses[0].addr_spec == "letters@northpole.example"
+    assert message["To"] == "mia@example.net"
+    assert message["Subject"] == "Re: Toronto is in Canada!"
+    assert message["Message-ID"] == reply.message_id
+    assert message["In-Reply-To"] == "<first-letter@mail.example.net>"
+    assert message["References"] == "<earlier@mail.example.net> <first-letter@mail.example.net>"
+    assert "Thank you, Mia! You are right." in message.get_content()
+    assert "Love from PamElfa" in message.get_content()
+    assert server.mailroom.envelopes[0].rcpt_tos == ["mia@example.net"]
+
+
+def test_a_reply_that_keeps_failing_is_marked_failed_and_can_be_sent_again(
+    settings, smtp_mailer, web_letter, elf, pamelfa
+):
+    settings.LETTERS_SEND_RETRIES = 1
+    settings.LETTERS_SEND_BACKOFF = 0
+    server = smtp_mailer
+    reply = reply_as(pamelfa, web_letter, "A kite it is!", author=elf)
+
+    run_worker()  # attempt 1 and its one retry, both refused
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts) == (Reply.Status.FAILED, 2)
+    assert pending_run_after() == []
+
+    server.start()
+    assert send_again(reply.pk) is True
+    assert send_again(reply.pk) is False  # already queued again: no second task
+    run_worker()
+
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.SENT
+    assert len(server.received) == 1
+
+
+def test_a_permanent_refusal_fails_at_once_without_retries(smtp_mailer, web_letter, elf, pamelfa):
+    server = smtp_mailer
+    server.start()
+
+    async def refuse_recipient(server_, session, envelope, address, options):
+        return "550 5.1.1 No such mailbox"
+
+    server.mailroom.handle_RCPT = refuse_recipient
+    reply = reply_as(pamelfa, web_letter, "A kite it is!", author=elf)
+
+    run_worker()
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts) == (Reply.Status.FAILED, 1)
+    assert "550" in reply.last_error
+    assert pending_run_after() == []
