@@ -16,6 +16,7 @@ from locations.models import Revision, Stop, SyncRun
 from locations.sources import read_source
 from locations.table import RouteTable, SourceError
 from locations.validation import Report, validate_route
+from tracker.live import forget_live_route
 
 if TYPE_CHECKING:
     import requests
@@ -165,6 +166,8 @@ def make_live(revision: Revision) -> None:
     Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
     Revision.objects.filter(pk=revision.pk).update(is_live=True)
     revision.is_live = True
+    # This process serves the new revision from its next request; the others notice within a second.
+    forget_live_route()
 
 
 def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> None:

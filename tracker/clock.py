@@ -52,13 +52,17 @@ def wall_now() -> dt.datetime:
     return dt.datetime.fromtimestamp(time.time(), UTC)
 
 
-def route_now() -> dt.datetime:
-    """What time it is on the route: real time, or the rehearsal's time."""
+def route_time_at(wall: dt.datetime) -> dt.datetime:
+    """The route time at a given wall time, so one wall reading can serve a whole response."""
     rehearsal: Rehearsal | None = settings.TRACKER_CLOCK
-    wall = wall_now()
     if rehearsal is None:
         return wall
     return rehearsal.start + (wall - rehearsal.anchor) * rehearsal.speed
+
+
+def route_now() -> dt.datetime:
+    """What time it is on the route: real time, or the rehearsal's time."""
+    return route_time_at(wall_now())
 
 
 def clock_speed() -> float:

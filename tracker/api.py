@@ -1,0 +1,99 @@
+"""The time-gated public API: only stops that are due on the route clock ever leave the server."""
+
+import datetime as dt
+import hashlib
+import math
+import re
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from tracker.clock import clock_speed, route_time_at, wall_now
+from tracker.decorators import api_get, cache_policy, json_error
+from tracker.live import answer_at, due_count, encode, iso_z, live_route, trail
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Wall seconds a CDN may keep showing the last answer while the origin fails; it only ever shows the past.
+STALE_IF_ERROR = 86400
+# ASCII digits only: int() would also take "+3", " 3", "3_0" and digits of other scripts.
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+# Longer numbers cannot name a revision or a count of stops; they are answered 404 without parsing them.
+_MAX_DIGITS = 18
+_TRAIL_PARAMETERS = {"revision", "upto"}
+
+
+def json_response(payload: dict[str, object]) -> HttpResponse:
+    """A JSON answer with compact, deterministic bytes."""
+    return HttpResponse(encode(payload), content_type="application/json")
+
+
+def hop_lifetime(next_hop: dt.datetime | None, wall: dt.datetime) -> int:
+    """Whole wall seconds an answer given at `wall` stays right: never past the next hop, at most the cap."""
+    cap = max(0, settings.TRACKER_CACHE_CAP)
+    speed = clock_speed()
+    if next_hop is None or speed == 0:
+        return cap
+    seconds = (next_hop - route_time_at(wall)).total_seconds() / speed
+    lifetime = max(0, min(cap, math.floor(seconds)))
+    # Float rounding in the conversion must never let a cache outlive the hop: ask the clock itself.
+    while lifetime > 0 and route_time_at(wall + dt.timedelta(seconds=lifetime)) > next_hop:
+        lifetime -= 1
+    return lifetime
+
+
+@api_get
+@cache_policy("no-store")
+def time_view(request: HttpRequest) -> HttpResponse:
+    """The route clock, for viewers to sync to."""
+    at = route_time_at(wall_now())
+    now_ms = (at - EPOCH) // dt.timedelta(milliseconds=1)
+    return json_response(
+        {"now": iso_z(EPOCH + dt.timedelta(milliseconds=now_ms)), "now_ms": now_ms, "speed": clock_speed()}
+    )
+
+
+@api_get
+def now_view(request: HttpRequest) -> HttpResponse:
+    """Where Santa is now, cacheable by everyone until the next hop (at most the cap)."""
+    wall = wall_now()
+    answer = answer_at(live_route(), route_time_at(wall))
+    lifetime = hop_lifetime(answer.next_hop_at, wall)
+    response = HttpResponse(answer.body, content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={lifetime}, s-maxage={lifetime}, stale-if-error={STALE_IF_ERROR}"
+    response["Expires"] = http_date(math.floor(wall.timestamp()) + lifetime)
+    response["ETag"] = answer.etag
+    return get_conditional_response(request, etag=answer.etag, response=response)
+
+
+def _whole_number(query: QueryDict, name: str) -> int | None:
+    """The one value of a whole-number parameter; None when it is missing, repeated or not a number."""
+    values = query.getlist(name)
+    if len(values) != 1 or not _WHOLE_NUMBER.fullmatch(values[0]):
+        return None
+    if len(values[0]) > _MAX_DIGITS:
+        return -1
+    return int(values[0])
+
+
+@api_get
+def trail_view(request: HttpRequest) -> HttpResponse:
+    """The first `upto` stops of revision `revision`, only while it is live and they are all due."""
+    if set(request.GET) - _TRAIL_PARAMETERS:
+        return json_error(400, "The trail takes only the parameters revision and upto.")
+    revision = _whole_number(request.GET, "revision")
+    upto = _whole_number(request.GET, "upto")
+    if revision is None or upto is None:
+        return json_error(400, "The trail needs revision and upto, each once, as whole numbers.")
+    route = live_route()
+    if route is None or revision != route.revision or not 0 <= upto <= due_count(route, route_time_at(wall_now())):
+        return json_error(404, "No such trail: the revision is not live or not that many stops are due.")
+    body = encode(trail(route, upto))
+    # Its bytes can never change, so an ETag lets a browser revalidate cheaply once its copy is evicted.
+    etag = f'"{route.revision}.{upto}.{hashlib.sha256(body).hexdigest()[:16]}"'
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = IMMUTABLE
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)

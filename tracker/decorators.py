@@ -1,0 +1,48 @@
+"""Small decorators stacked on the public API views: allowed methods and explicit caching."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+View = Callable[..., HttpResponse]
+
+
+def json_error(status: int, message: str) -> JsonResponse:
+    """The one error shape of the API, never cached: an error may stop being one at the next hop."""
+    response = JsonResponse({"error": message}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def api_get(view: View) -> View:
+    """Allow GET and HEAD only, answering anything else with a JSON 405."""
+
+    # Exempt from CSRF so a POST gets the API's own 405 rather than the HTML CSRF page; nothing here writes.
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = json_error(405, f"{request.method} is not allowed here; use GET or HEAD.")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def cache_policy(value: str) -> Callable[[View], View]:
+    """Give successful responses this exact Cache-Control; errors keep their own (no-store)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if "Cache-Control" not in response:
+                response["Cache-Control"] = value
+            return response
+
+        return wrapper
+
+    return decorator
