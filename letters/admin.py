@@ -1,10 +1,12 @@
 """The elves' admin: the inbox, a letter's page with claim and reply, bulk replies, personas and templates."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -231,7 +233,9 @@ class LetterAdmin(admin.ModelAdmin):
 
     # --- Actions on the inbox -----------------------------------------------------------------
 
-    def _each(self, request: HttpRequest, letters: QuerySet[Letter], verb: str, do: object) -> None:
+    def _each(
+        self, request: HttpRequest, letters: QuerySet[Letter], verb: str, do: Callable[[int, object], Letter]
+    ) -> None:
         """Apply DO to each letter, counting what worked and saying what did not."""
         done, refused = 0, []
         for letter in letters:
@@ -309,10 +313,9 @@ class ReplyAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description="Send the selected failed replies again", permissions=["change"])
-    def send_failed_again(self, request: HttpRequest, queryset: QuerySet[Reply]) -> HttpResponseRedirect | None:
+    def send_failed_again(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:
         queued = sum(send_again(reply.pk) for reply in queryset)
         messages.success(request, f"Queued {queued} failed repl{'ies' if queued != 1 else 'y'} to be sent again.")
-        return None
 
 
 @admin.register(ElfPersona)

@@ -103,3 +103,15 @@ def send_again(reply_id: int) -> bool:
         reply.save(update_fields=["status", "attempts"])
         send_reply.enqueue(reply.pk)
         return True
+
+
+def requeue_queued_replies() -> int:
+    """A send task for every reply still queued, e.g. after a worker died mid-task; returns how many.
+
+    Safe to run at any time: a reply already sent is never sent again, whatever number of tasks it has.
+    """
+    count = 0
+    for reply_id in Reply.objects.filter(status=Reply.Status.QUEUED).values_list("pk", flat=True):
+        send_reply.enqueue(reply_id)
+        count += 1
+    return count

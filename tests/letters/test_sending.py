@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -112,3 +114,26 @@ def test_a_permanent_refusal_fails_at_once_without_retries(smtp_mailer, web_lett
     assert (reply.status, reply.attempts) == (Reply.Status.FAILED, 1)
     assert "550" in reply.last_error
     assert pending_run_after() == []
+
+
+def test_replies_stranded_by_a_dead_worker_are_sent_once_after_send_queued_replies(
+    web_letter, emailed_letter, elf, pamelfa, capsys
+):
+    stranded = reply_as(pamelfa, web_letter, "A kite it is!", author=elf)
+    sent = reply_as(pamelfa, emailed_letter, "Thank you, Mia!", author=elf)
+    deliver_reply(sent.pk)
+    # The worker died while running the stranded reply's task: the task is no longer ready to run.
+    DBTaskResult.objects.update(status="RUNNING")
+
+    call_command("send_queued_replies")
+    run_worker()
+    call_command("send_queued_replies")
+    run_worker()
+
+    assert "Queued 1 reply to be sent." in capsys.readouterr().out
+    stranded.refresh_from_db()
+    assert stranded.status == Reply.Status.SENT
+    assert [message.to for message in mail.outbox] == [
+        ["mia@example.net"],
+        ["aroha@example.co.nz"],
+    ]
