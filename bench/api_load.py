@@ -1,0 +1,284 @@
+"""Load on /api/v1/now: gunicorn configured as in production beside nginx serving the same bytes as a file.
+
+Loopback only and bounded: both servers bind 127.0.0.1 on free ports, each load run lasts a fixed time,
+and both servers are stopped at the end. Installs the Debian packages nginx and wrk when they are missing
+(wrk is optional: without it a small Python client measures instead, and says so).
+
+    .venv/bin/python bench/api_load.py [--duration 10] [--connections 64] [--threads 2]
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = "/usr/sbin/nginx"
+
+
+@dataclass
+class Result:
+    """One load run: its throughput, its tail latency and how many answers were not 200."""
+
+    requests_per_second: float
+    p99_ms: float
+    errors: int
+    tool: str
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ensure_debian_package(binary: str, package: str) -> bool:
+    """Install a Debian package when its binary is missing; whether the binary is there afterwards."""
+    if shutil.which(binary) or Path(binary).exists():
+        return True
+    print(f"installing the Debian package {package} ...", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 600}
+    if subprocess.run(install, **quiet, env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"}).returncode:
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        subprocess.run(install, **quiet, env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"})
+    return bool(shutil.which(binary) or Path(binary).exists())
+
+
+def wait_for(url: str, seconds: float = 30.0) -> bytes:
+    """The body at `url` once the server answers 200, or an error after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def production_env(work: Path, port: int) -> dict[str, str]:
+    """A production-like environment: a dummy secret, loopback only, a temporary SQLite database."""
+    route_time = dt.datetime(2026, 12, 24, 13, 0, tzinfo=dt.UTC)  # mid-route, so `now` has a current stop
+    return os.environ | {
+        "TRACKER_ENV": "production",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "TRACKER_CLOCK_START": route_time.isoformat(),
+        "TRACKER_CLOCK_ANCHOR": dt.datetime.now(dt.UTC).isoformat(),
+        "TRACKER_CLOCK_SPEED": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def start_gunicorn(env: dict[str, str], work: Path) -> subprocess.Popen:
+    """Migrate, sync the sample route, and start gunicorn with gunicorn.conf.py."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--no-input", "-v", "0"], ["sync_route"]):
+        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
+    log = (work / "gunicorn.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def start_nginx(work: Path, body: bytes, port: int) -> subprocess.Popen:
+    """nginx in the foreground on loopback, serving `body` at /api/v1/now as a static file."""
+    www = work / "www"
+    www.mkdir()
+    (www / "now.json").write_bytes(body)
+    # nginx's workers run as nobody: they must be able to read the files.
+    for path in (work, www, www / "now.json"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    temp = "\n".join(
+        f"  {kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    config = work / "nginx.conf"
+    config.write_text(
+        f"""daemon off;
+worker_processes auto;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000;
+{temp}
+  server {{
+    listen 127.0.0.1:{port};
+    root {www};
+    location = /api/v1/now {{
+      default_type application/json;
+      add_header Cache-Control "public, max-age=60, s-maxage=60";
+      try_files /now.json =404;
+    }}
+  }}
+}}
+"""
+    )
+    return subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=(work / "nginx.log").open("w"),
+        start_new_session=True,
+    )
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load_with_wrk(url: str, seconds: int, connections: int, threads: int) -> Result:
+    """wrk at a fixed duration and connection count."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return Result(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        p99_ms=_milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1]),
+        errors=(int(errors[1]) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        tool=f"wrk -t{threads} -c{connections} -d{seconds}s",
+    )
+
+
+def load_with_python(url: str, seconds: int, connections: int) -> Result:
+    """A small keep-alive client in threads, used only when wrk is not available (it is far slower)."""
+    host, port = url.split("/")[2].split(":")
+    path = "/" + url.split("/", 3)[3]
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    deadline = time.monotonic() + seconds
+
+    def client(slot: int) -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[slot] += 1
+            except OSError:
+                errors[slot] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=10)
+                continue
+            latencies[slot].append(time.perf_counter() - started)
+        connection.close()
+
+    workers = [threading.Thread(target=client, args=(slot,)) for slot in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    every = sorted(latency for slot in latencies for latency in slot)
+    p99 = every[min(len(every) - 1, int(len(every) * 0.99))] * 1000 if every else float("nan")
+    return Result(len(every) / seconds, p99, sum(errors), f"python client, {connections} connections, {seconds}s")
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    cpu = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpu if "model name" in line), platform.processor())
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    system = f"{platform.platform()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({model}), {int(memory) // 1024**2} GiB, {system}"
+
+
+def main() -> None:
+    """Start both servers, check they serve the same bytes, load each in turn, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per server (default 10)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    options = parser.parse_args()
+
+    if not ensure_debian_package(NGINX, "nginx"):
+        raise SystemExit("nginx is needed and could not be installed (apt-get install nginx)")
+    use_wrk = ensure_debian_package("wrk", "wrk")
+    if not use_wrk:
+        print("wrk is not available; measuring with the Python client instead", flush=True)
+
+    processes: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory(prefix="santa-bench-") as temp:
+        work = Path(temp)
+        try:
+            gunicorn_port, nginx_port = free_port(), free_port()
+            env = production_env(work, gunicorn_port)
+            processes.append(start_gunicorn(env, work))
+            gunicorn_url = f"http://127.0.0.1:{gunicorn_port}/api/v1/now"
+            body = wait_for(gunicorn_url)
+            processes.append(start_nginx(work, body, nginx_port))
+            nginx_url = f"http://127.0.0.1:{nginx_port}/api/v1/now"
+            if wait_for(nginx_url) != body:
+                raise SystemExit("nginx does not serve the same bytes as gunicorn")
+            print(f"machine: {machine()}")
+            print(f"answer ({len(body)} bytes): {body.decode()}")
+            workers = os.environ.get("GUNICORN_WORKERS") or f"2 x {os.cpu_count()} + 1 (gunicorn.conf.py)"
+            print(f"gunicorn: gunicorn.conf.py, workers {workers}, gthread; nginx: worker_processes auto")
+
+            results = {}
+            for name, url in (("gunicorn (Django)", gunicorn_url), ("nginx (static file)", nginx_url)):
+                # A short warm-up so neither server is measured while it opens connections or loads the route.
+                if use_wrk:
+                    load_with_wrk(url, 2, options.connections, options.threads)
+                    results[name] = load_with_wrk(url, options.duration, options.connections, options.threads)
+                else:
+                    load_with_python(url, 2, options.connections)
+                    results[name] = load_with_python(url, options.duration, options.connections)
+        finally:
+            for process in reversed(processes):
+                stop(process)
+
+    print()
+    # Other work on the machine competes for the same cores: the load average says how much.
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(f"load: {next(iter(results.values())).tool}, GET /api/v1/now, loopback")
+    print(f"{'server':<22}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}")
+    for name, result in results.items():
+        print(f"{name:<22}{result.requests_per_second:>12.0f}{result.p99_ms:>10.2f}{result.errors:>8}")
+    django, static = results["gunicorn (Django)"], results["nginx (static file)"]
+    print(
+        f"ratio nginx/gunicorn: {static.requests_per_second / django.requests_per_second:.1f}x the requests/s, "
+        f"p99 {django.p99_ms / static.p99_ms:.1f}x lower"
+    )
+
+
+if __name__ == "__main__":
+    main()
