@@ -156,7 +156,7 @@ class RevisionAdmin(ReadOnlyAdmin):
 
     @staticmethod
     def _sync_run_link(synced_by: str, result: SyncResult) -> str:
-        run = SyncRun.objects.filter(synced_by=synced_by, outcome=result.outcome).order_by("-started", "-pk").first()
+        run = result.run
         if run is None:
             return ""
         return format_html(

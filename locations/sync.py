@@ -32,6 +32,8 @@ class SyncResult:
     message: str
     revision: Revision | None = None
     report: Report | None = None
+    run: SyncRun | None = None
+    sheet: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -80,9 +82,10 @@ def sync_route(
     try:
         table = read_source(source, session=session)
         result = publish_table(table, synced_by, night=night, deadline=deadline)
+        result.sheet = {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id, "headers": table.headers}
     except SourceError as exc:
         result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
-    _record(result, source, started, synced_by)
+    result.run = _record(result, source, started, synced_by)
     return result
 
 
@@ -98,14 +101,24 @@ def publish_table(
             report=report,
         )
     checksum = table_checksum(table)
-    live = live_revision()
+    # Compare with the latest revision, not the live one: after a rollback the sheet still holds the
+    # rolled-back rows, and re-publishing them every minute would undo the organisers' decision.
+    latest = Revision.objects.order_by("-number").first()
     if (
-        live is not None
-        and live.checksum == checksum
-        and live.night == report.night
-        and live.deadline == report.deadline
+        latest is not None
+        and latest.checksum == checksum
+        and latest.night == report.night
+        and latest.deadline == report.deadline
     ):
-        return SyncResult(SyncRun.Outcome.UNCHANGED, f"Revision {live.number} is live and unchanged.", live, report)
+        if latest.is_live:
+            message = f"Revision {latest.number} is live and unchanged."
+        else:
+            live = live_revision()
+            message = (
+                f"The source matches revision {latest.number}; revision {live.number if live else '-'} stays live "
+                "after a rollback until the source changes."
+            )
+        return SyncResult(SyncRun.Outcome.UNCHANGED, message, latest, report)
     for attempt in range(3):
         try:
             revision = _publish(table, report, checksum, synced_by)
@@ -166,13 +179,13 @@ def make_live(revision: Revision) -> None:
     Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
     Revision.objects.filter(pk=revision.pk).update(is_live=True)
     revision.is_live = True
-    # This process serves the new revision from its next request; the others notice within a second.
-    forget_live_route()
+    # Once committed, this process serves the new revision from its next request; others notice within a second.
+    transaction.on_commit(forget_live_route)
 
 
-def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> None:
-    findings = result.report.as_dict() if result.report else {}
-    SyncRun.objects.create(
+def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> SyncRun:
+    findings = (result.report.as_dict() | (result.sheet or {})) if result.report else {}
+    run = SyncRun.objects.create(
         started=started,
         finished=timezone.now(),
         source=source[:500],
@@ -184,3 +197,4 @@ def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: st
     )
     log = logger.info if result.ok else logger.warning
     log("sync_route %s: %s", result.outcome, result.message)
+    return run
