@@ -179,7 +179,9 @@ def make_live(revision: Revision) -> None:
     Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
     Revision.objects.filter(pk=revision.pk).update(is_live=True)
     revision.is_live = True
-    # Once committed, this process serves the new revision from its next request; others notice within a second.
+    # This process serves the new revision from its next request after the commit (and at once when the
+    # caller's transaction is a test's); other processes notice within a second.
+    forget_live_route()
     transaction.on_commit(forget_live_route)
 
 
