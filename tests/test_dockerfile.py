@@ -1,0 +1,60 @@
+"""Docker cannot run here, so the image's command line is run exactly as the Dockerfile gives it."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.test_scripts import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dockerfile_command() -> list[str]:
+    lines = [line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD ")]
+    assert len(lines) == 1, "the Dockerfile needs exactly one CMD"
+    return json.loads(lines[0].removeprefix("CMD "))
+
+
+def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "GUNICORN_"))}
+    env |= {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "TRACKER_ENV": "production",
+        "DJANGO_SECRET_KEY": "test-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'docker.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120)
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            dockerfile_command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        body = None
+        for _ in range(120):
+            if server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/time", timeout=2) as response:
+                    body = json.loads(response.read())
+                    cache_control = response.headers["Cache-Control"]
+                    break
+            except OSError:
+                time.sleep(0.25)
+        assert body is not None, log.read_text()
+        assert set(body) == {"now", "now_ms", "speed"}
+        assert "no-store" in cache_control
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
