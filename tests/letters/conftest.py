@@ -1,5 +1,6 @@
 """Fixtures for the mailroom: personas, letters as they arrive, the real tasks worker, real mail servers."""
 
+import importlib
 import os
 import shutil
 import signal
@@ -7,9 +8,12 @@ import tempfile
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from letters.intake import ingest_message, receive_web_letter
 from letters.models import ElfPersona, Letter, ReplyTemplate
@@ -91,6 +95,23 @@ def web_letter(db) -> Letter:
         country="NZ",
         language="en",
     )
+
+
+def restore_elves_group() -> None:
+    """Make the Elves group with its own migration's code, for tests that commit for real.
+
+    A transactional test's flush removes what migrations created. serialized_rollback would put it back,
+    but not once Playwright's event loop has run in this thread (the browser tests): Django then hands out
+    fresh connection objects, which lack the serialized copy. So the migration's code runs again instead.
+    """
+    migration = importlib.import_module("letters.migrations.0002_elves_group")
+    migration.create_elves(apps, SimpleNamespace(connection=connection))
+
+
+@pytest.fixture
+def elves_group(transactional_db: None) -> None:
+    """The Elves group present in a transactional test, whatever ran before it."""
+    restore_elves_group()
 
 
 def run_worker() -> None:

@@ -15,7 +15,8 @@ from letters.sending import deliver_reply
 from tests.letters.conftest import run_worker
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("elves_group"),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL); CI runs this there"
     ),

@@ -14,9 +14,8 @@ from letters.replies import reply_as
 from letters.sending import deliver_reply, send_again, send_reply
 from tests.letters.conftest import run_worker
 
-# The worker commits as it goes, as in production, so these tests use real transactions (and get the
-# migrations' groups back after each flush).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker commits as it goes, as in production, so these tests use real transactions.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("elves_group")]
 
 
 def pending_run_after() -> list[dt.datetime]:
