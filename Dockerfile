@@ -1,5 +1,11 @@
 # Production image: gunicorn serving Django, whitenoise serving hashed static files.
 # Configure with the environment (.env.example); run `python manage.py migrate` as a release step.
+# The map's front-end packages (Leaflet, world-atlas, topojson-client) from package-lock.json, for collectstatic.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,6 +17,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
+COPY --from=assets /app/node_modules node_modules
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
     && useradd --system --no-create-home santa
 

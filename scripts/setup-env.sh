@@ -53,7 +53,27 @@ install_requirements() {
     echo "$digest" > "$stamp"
 }
 
+# install_node_modules: `npm ci` for the map's front-end packages when node_modules is missing or
+# package-lock.json changed since the last install; nothing on a second run.
+install_node_modules() {
+    local stamp="$ROOT/node_modules/.installed-lock"
+    local digest
+    digest="$("$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$ROOT/package-lock.json")"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "The map's front-end packages (Leaflet, world-atlas) need Node.js 20 or later with npm:" >&2
+        echo "install it from https://nodejs.org or your package manager, then run this again." >&2
+        exit 1
+    fi
+    echo "Installing the map's front-end packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$digest" > "$stamp"
+}
+
 cd "$ROOT"
 ensure_venv
+install_node_modules
 export PATH="$VENV/bin:$PATH"
 export DJANGO_SETTINGS_MODULE=tracker.settings

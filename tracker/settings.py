@@ -2,9 +2,11 @@
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from tracker.clock import rehearsal_from_environment
 from tracker.env import env_bool, env_float, env_int, env_list, env_str
@@ -38,7 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles, skipping the npm files the map never loads.
+    "tracker.assets.StaticFilesConfig",
     "tracker",
     "locations",
     "django_tasks_db",
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,16 +119,25 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en"
+# The languages the map is written in (tracker/locale); each viewer gets the best match for their browser.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The map's npm packages (package.json; scripts/setup-env.sh runs npm ci) are collected and hashed like our own.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("world-atlas", NODE_MODULES / "world-atlas"),
+    ("topojson-client", NODE_MODULES / "topojson-client" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "tracker.assets.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 31536000
 
@@ -180,6 +194,42 @@ TRACKER_CLOCK = rehearsal_from_environment(
 )
 # The longest a viewer or CDN may cache /api/v1/now, so an organiser's fix reaches everyone within it.
 TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
+
+# --- The map ---------------------------------------------------------------------
+# Real map tiles (an https URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the
+# attribution their licence asks for; blank means the offline basemap of Natural Earth country shapes.
+TRACKER_TILE_URL = env_str("TRACKER_TILE_URL")
+TRACKER_TILE_ATTRIBUTION = env_str("TRACKER_TILE_ATTRIBUTION")
+
+
+def _tile_origin(tile_url: str) -> list[str]:
+    if not tile_url:
+        return []
+    parts = urlsplit(tile_url)
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme != "https" or not host or "{" in host or "@" in host:
+        raise ImproperlyConfigured(
+            f"TRACKER_TILE_URL must be an https URL template like https://tile.example.org/{{z}}/{{x}}/{{y}}.png, "
+            f"not {tile_url!r}"
+        )
+    if not TRACKER_TILE_ATTRIBUTION:
+        raise ImproperlyConfigured("TRACKER_TILE_ATTRIBUTION is required with TRACKER_TILE_URL: tiles need credit")
+    return [f"https://{host}"]
+
+
+# Django's Content Security Policy for every page: no inline script or style anywhere, the map's own files,
+# its API and, when configured, the tile server's images.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_tile_origin(TRACKER_TILE_URL)],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Letters to Santa ----------------------------------------------------------
 # Replies go out as "<persona name>" <LETTERS_FROM_EMAIL>.

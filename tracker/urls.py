@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tracker import api, preview
+from tracker.map import map_page
 
 urlpatterns = [
+    path("", map_page, name="map"),
     path("api/v1/time", api.time_view, name="api_time"),
     path("api/v1/now", api.now_view, name="api_now"),
     path("api/v1/trail", api.trail_view, name="api_trail"),

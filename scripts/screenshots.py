@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Screenshots of the live map in each state, for docs/screenshots/ and the README.
+
+The browser test tests/browser/test_map_screenshots.py calls `shoot` on every run (into a temporary
+folder); run this script to write them into docs/screenshots/:
+
+    .venv/bin/python scripts/screenshots.py
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "screenshots"
+# Set to a folder, the screenshot test also writes its pictures there.
+ENV = "TRACKER_SCREENSHOTS_DIR"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: the route state the server is put in, and how the browser looks at it."""
+
+    name: str
+    state: str
+    status: str
+    width: int = 1280
+    height: int = 800
+    reduced_motion: bool = False
+    mobile: bool = False
+    # Taken during the hop that comes a few seconds after the page loads: Santa mid-flight, sparkling.
+    mid_hop: bool = False
+
+
+SHOTS = (
+    Shot("waiting", "waiting", "waiting"),
+    Shot("flying", "hop", "flying", mid_hop=True),
+    Shot("finished", "finished", "finished"),
+    Shot("reduced-motion", "hop", "flying", mid_hop=True, reduced_motion=True),
+    Shot("phone", "flying", "flying", width=390, height=844, mobile=True),
+)
+
+
+def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Path) -> list[Path]:
+    """Put the server in each state with `prepare`, open the map in Chromium and save a PNG per shot."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pictures = []
+    for shot in SHOTS:
+        prepare(shot.state)
+        context = browser.new_context(
+            viewport={"width": shot.width, "height": shot.height},
+            reduced_motion="reduce" if shot.reduced_motion else "no-preference",
+            is_mobile=shot.mobile,
+            has_touch=shot.mobile,
+            locale="en-US",
+        )
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_selector(f"#tracker[data-status={shot.status}]", state="attached", timeout=15_000)
+            page.wait_for_selector("path.land", state="attached", timeout=15_000)
+            if shot.mid_hop:
+                visited = page.get_attribute("#tracker", "data-visited")
+                page.wait_for_function(
+                    "(n) => document.getElementById('tracker').dataset.visited !== n", arg=visited, timeout=15_000
+                )
+                page.wait_for_timeout(700)
+            else:
+                # Let Leaflet finish placing the view before the picture is taken.
+                page.wait_for_timeout(400)
+            picture = folder / f"{shot.name}.png"
+            page.screenshot(path=picture, full_page=shot.mobile)
+            pictures.append(picture)
+        finally:
+            context.close()
+    return pictures
+
+
+def main() -> int:
+    """Run the screenshot test with its output going to docs/screenshots/."""
+    environment = os.environ | {ENV: str(DOCS)}
+    command = [sys.executable, "-m", "pytest", "-q", "tests/browser/test_map_screenshots.py"]
+    return subprocess.run(command, cwd=ROOT, env=environment, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

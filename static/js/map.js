@@ -1,0 +1,195 @@
+// Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
+// Leaflet and topojson-client are classic scripts loaded before this module (window.L, window.topojson).
+// Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
+// trail's path data, so it fetches nothing and creates no images.
+
+import { greatCircle, trailLines, wrapLongitude } from "./geo.js";
+
+const FLIGHT_MS = 1800;
+const FOLLOW_ZOOM = 3;
+// Before take-off Santa waits at the top of the map, in view (Mercator cannot show the pole itself).
+const NORTH_POLE = [80, 0];
+const NORTH_VIEW = [60, 0];
+const SANTA_HTML =
+  '<span class="santa" aria-hidden="true"></span>' +
+  '<span class="sparkle sparkle-1" aria-hidden="true"></span>' +
+  '<span class="sparkle sparkle-2" aria-hidden="true"></span>' +
+  '<span class="sparkle sparkle-3" aria-hidden="true"></span>' +
+  '<span class="sparkle sparkle-4" aria-hidden="true"></span>';
+
+/** Make a ring's longitudes run on (179, 181) rather than jump (179, -179), in place. */
+function unwrapRing(ring) {
+  for (let i = 1; i < ring.length; i += 1) {
+    ring[i][0] += Math.round((ring[i - 1][0] - ring[i][0]) / 360) * 360;
+  }
+}
+
+function easeInOut(t) {
+  return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
+}
+
+/** The map in `element`; `reducedMotion()` is asked at each move so a change of setting applies at once. */
+export function createMap(element, { tileUrl, tileAttribution, basemapCredit, reducedMotion }) {
+  const L = window.L;
+  const still = reducedMotion();
+  const map = L.map(element, {
+    worldCopyJump: true,
+    minZoom: 1,
+    maxZoom: tileUrl ? 12 : 7,
+    zoomSnap: 0.5,
+    zoomAnimation: !still,
+    fadeAnimation: !still,
+    markerZoomAnimation: !still,
+  });
+  map.setView([25, 0], 2);
+  if (tileUrl) {
+    L.tileLayer(tileUrl, { attribution: tileAttribution, maxZoom: 12 }).addTo(map);
+  } else {
+    map.attributionControl.addAttribution(basemapCredit);
+  }
+
+  const trailGlow = L.polyline([], { className: "trail-glow", interactive: false }).addTo(map);
+  const trail = L.polyline([], { className: "trail", interactive: false }).addTo(map);
+  const dots = L.layerGroup().addTo(map);
+  const santa = L.marker(NORTH_POLE, {
+    icon: L.divIcon({ className: "santa-marker", html: SANTA_HTML, iconSize: [48, 48], iconAnchor: [24, 24] }),
+    interactive: false,
+    keyboard: false,
+  }).addTo(map);
+
+  let follow = true;
+  let flight = null;
+  let dotCount = 0;
+  map.on("dragstart", () => view.setFollow(false));
+  const followers = new Set();
+
+  function cancelFlight() {
+    if (flight !== null) {
+      cancelAnimationFrame(flight);
+      flight = null;
+    }
+  }
+
+  function sparkle() {
+    const icon = santa.getElement();
+    if (!icon || reducedMotion()) {
+      return;
+    }
+    // Restart the CSS animation on the same elements: no new nodes, no requests.
+    icon.classList.remove("sparkling");
+    void icon.offsetWidth;
+    icon.classList.add("sparkling");
+  }
+
+  function centre(latlng, animate) {
+    if (follow) {
+      map.setView(latlng, Math.max(map.getZoom(), FOLLOW_ZOOM), { animate });
+    }
+  }
+
+  const view = {
+    map,
+
+    /** Draw Natural Earth's countries from a world-atlas TopoJSON, three times so the seam never shows. */
+    drawBasemap(topology) {
+      const countries = window.topojson.feature(topology, topology.objects.countries);
+      // Natural Earth draws Fiji and Russia across the antimeridian: unwrapped, they are not smeared
+      // across the whole map, and the copies either side show the part beyond 180 degrees.
+      for (const feature of countries.features) {
+        const { type, coordinates } = feature.geometry ?? {};
+        const polygons = type === "Polygon" ? [coordinates] : type === "MultiPolygon" ? coordinates : [];
+        for (const polygon of polygons) {
+          for (const ring of polygon) {
+            unwrapRing(ring);
+          }
+        }
+      }
+      for (const shift of [-360, 0, 360]) {
+        L.geoJSON(countries, {
+          className: "land",
+          interactive: false,
+          coordsToLatLng: ([lng, lat]) => L.latLng(lat, lng + shift),
+        }).addTo(map);
+      }
+      trailGlow.bringToFront();
+      trail.bringToFront();
+    },
+
+    /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */
+    setTrail(stops) {
+      const lines = trailLines(stops);
+      trailGlow.setLatLngs(lines);
+      trail.setLatLngs(lines);
+      if (stops.length < dotCount) {
+        dots.clearLayers();
+        dotCount = 0;
+      }
+      for (const stop of stops.slice(dotCount)) {
+        L.circleMarker([stop.lat, wrapLongitude(stop.lng)], {
+          className: "stop-dot",
+          radius: 3,
+          interactive: false,
+        }).addTo(dots);
+      }
+      dotCount = stops.length;
+    },
+
+    /** Put Santa on `stop` at once (first load, a corrected route, or waiting at the North Pole). */
+    place(stop) {
+      cancelFlight();
+      if (!stop) {
+        santa.setLatLng(NORTH_POLE);
+        if (follow) {
+          map.setView(NORTH_VIEW, 2, { animate: false });
+        }
+        return;
+      }
+      const latlng = [stop.lat, wrapLongitude(stop.lng)];
+      santa.setLatLng(latlng);
+      centre(latlng, false);
+    },
+
+    /** Fly Santa from `previous` (or the North Pole) to `stop` along the great circle, unless motion is reduced. */
+    arrive(stop, previous) {
+      cancelFlight();
+      const to = [stop.lat, stop.lng];
+      if (reducedMotion() || document.hidden) {
+        santa.setLatLng([to[0], wrapLongitude(to[1])]);
+        centre([to[0], wrapLongitude(to[1])], false);
+        return;
+      }
+      const from = previous ? [previous.lat, wrapLongitude(previous.lng)] : [NORTH_POLE[0], wrapLongitude(stop.lng)];
+      const path = greatCircle(from, to, 0.5);
+      centre([to[0], wrapLongitude(to[1])], true);
+      sparkle();
+      const started = performance.now();
+      const step = (time) => {
+        const t = Math.min(1, (time - started) / FLIGHT_MS);
+        const exact = easeInOut(t) * (path.length - 1);
+        const i = Math.min(path.length - 2, Math.floor(exact));
+        const f = exact - i;
+        const [lat1, lng1] = path[i];
+        const [lat2, lng2] = path[i + 1] ?? path[i];
+        santa.setLatLng([lat1 + (lat2 - lat1) * f, wrapLongitude(lng1 + (lng2 - lng1) * f)]);
+        flight = t < 1 ? requestAnimationFrame(step) : null;
+      };
+      flight = requestAnimationFrame(step);
+    },
+
+    /** Whether the map keeps Santa in view; dragging the map turns it off. */
+    setFollow(on) {
+      follow = on;
+      for (const listener of followers) {
+        listener(on);
+      }
+      if (on) {
+        centre(santa.getLatLng(), !reducedMotion());
+      }
+    },
+
+    onFollowChange(listener) {
+      followers.add(listener);
+    },
+  };
+  return view;
+}

@@ -1,0 +1,160 @@
+"""The map page as the server sends it: a cacheable shell in the viewer's language, no route data, strict CSP."""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from locations.sync import publish_table
+from tests.conftest import route_table
+from tracker.clock import Rehearsal, wall_now
+from tracker.live import forget_live_route, public_country_name
+from tracker.map import country_names, page_language
+
+ROOT = Path(__file__).resolve().parents[2]
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class Tags(HTMLParser):
+    """Every start tag of a page with its attributes, and the text inside <script> and <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.inline: list[str] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._open = tag
+
+    def handle_data(self, data: str) -> None:
+        if self._open in ("script", "style") and data.strip():
+            self.inline.append(self._open)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = None
+
+
+def parse(html: str) -> Tags:
+    """The page's tags."""
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+@pytest.fixture
+def everything_due(db, small_route, settings) -> None:
+    """The small route live with every stop already due: the API would show them all."""
+    forget_live_route()
+    assert publish_table(route_table(small_route), "test").ok
+    settings.TRACKER_CLOCK = Rehearsal(dt.datetime(2026, 12, 25, 12, tzinfo=dt.UTC), wall_now(), 1.0)
+    yield
+    forget_live_route()
+
+
+def test_the_page_carries_no_route_data_even_when_every_stop_is_due(client, collected_static, everything_due):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for secret in ("Kiritimati", "Auckland", "Sydney", "Kathmandu", "Toronto", "secret note", "43.6532", "1100000"):
+        assert secret not in html
+    assert client.get("/api/v1/now").json()["current"]["city"] == "Toronto"
+
+
+def test_the_page_is_cacheable_briefly_by_anyone_and_varies_only_by_language(client, collected_static):
+    response = client.get("/", headers={"accept-language": "de-DE,de;q=0.9"})
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Vary"] == "Accept-Language"
+    assert response["Content-Language"] == "de"
+    assert "Set-Cookie" not in response
+    assert client.head("/").status_code == 200
+    assert client.post("/").status_code == 405
+
+
+def test_the_page_has_a_strict_csp_and_no_inline_script_or_style(client, collected_static, settings):
+    settings.TRACKER_CLOCK = Rehearsal(dt.datetime(2026, 12, 24, tzinfo=dt.UTC), wall_now(), 60.0)
+    response = client.get("/")
+    assert response["Content-Security-Policy"] == STRICT_CSP
+    page = parse(response.content.decode())
+    scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+    # Only files, and two JSON data blocks (type=application/json is data, never run).
+    assert all(attrs.get("src") or attrs.get("type") == "application/json" for attrs in scripts)
+    assert {attrs.get("id") for attrs in scripts if not attrs.get("src")} == {"country-names", "map-text"}
+    assert page.inline == ["script", "script"]
+    assert not any("style" in attrs or tag == "style" for tag, attrs in page.tags)
+    assert not any(name.startswith("on") for _tag, attrs in page.tags for name in attrs)
+    # Every file the page loads is hashed by the manifest storage.
+    files = [attrs.get("src") or attrs.get("href") for tag, attrs in page.tags if tag in ("script", "link")]
+    assert all(f.startswith("/static/") and f.count(".") >= 2 for f in files if f), files
+
+
+def test_the_rehearsal_banner_is_shown_only_while_the_clock_is_a_rehearsal(client, collected_static, settings):
+    settings.TRACKER_CLOCK = None
+    assert b"Rehearsal" not in client.get("/").content
+    settings.TRACKER_CLOCK = Rehearsal(dt.datetime(2026, 12, 24, tzinfo=dt.UTC), wall_now(), 60.0)
+    assert "Rehearsal: this is not the real Christmas Eve. Santa is replaying his route at 60\u00d7 speed." in (
+        " ".join(client.get("/").content.decode().split())
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("fr-CA,fr;q=0.9,en;q=0.5", "fr"),
+        ("de-AT", "de"),
+        ("pt-BR, es;q=0.5", "es"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr;q=0, de;q=0.2", "de"),
+        ("ja", "en"),
+        ("*", "en"),
+        ("", "en"),
+        ("not a header;;q=x", "en"),
+    ],
+)
+def test_the_page_language_is_the_best_match_for_the_browser(header, language):
+    assert page_language(header) == language
+
+
+def test_the_page_speaks_the_viewers_language_with_every_country_named_by_pycountry(client, collected_static):
+    html = client.get("/", headers={"accept-language": "fr-FR,fr;q=0.9"}).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Où est le Père Noël ?" in html
+    start = html.index('<script id="country-names" type="application/json">') + 51
+    names = json.loads(html[start : html.index("</script>", start)])
+    assert len(names) == len(pycountry.countries)
+    assert (names["DE"], names["CA"], names["US"], names["TW"]) == ("Allemagne", "Canada", "États-Unis", "Taïwan")
+
+
+def test_english_country_names_are_the_ones_the_api_gives():
+    english = country_names("en")
+    assert all(english[country.alpha_2] == public_country_name(country.alpha_2) for country in pycountry.countries)
+    assert country_names("de")["KR"] != english["KR"]
+
+
+def settings_with(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with extra environment variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_TILE")} | environment
+    code = "from tracker import settings; print(' '.join(settings.SECURE_CSP['img-src']))"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_a_tile_url_adds_its_host_to_img_src_and_needs_https_and_an_attribution():
+    done = settings_with(
+        {"TRACKER_TILE_URL": "https://{s}.tile.example.org/{z}/{x}/{y}.png", "TRACKER_TILE_ATTRIBUTION": "© Example"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "'self' data: https://*.tile.example.org"
+    insecure = settings_with({"TRACKER_TILE_URL": "http://tiles.example.org/{z}/{x}/{y}.png"})
+    assert "TRACKER_TILE_URL must be an https URL template" in insecure.stderr
+    uncredited = settings_with({"TRACKER_TILE_URL": "https://tiles.example.org/{z}/{x}/{y}.png"})
+    assert "TRACKER_TILE_ATTRIBUTION is required" in uncredited.stderr
