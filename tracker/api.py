@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.views.decorators.gzip import gzip_page
 
 from tracker.clock import clock_speed, route_time_at, wall_now
 from tracker.decorators import api_get, cache_policy, json_error
@@ -79,6 +80,7 @@ def _whole_number(query: QueryDict, name: str) -> int | None:
 
 
 @api_get
+@gzip_page  # a late trail is about 100 KB of JSON that compresses about fivefold
 def trail_view(request: HttpRequest) -> HttpResponse:
     """The first `upto` stops of revision `revision`, only while it is live and they are all due."""
     if set(request.GET) - _TRAIL_PARAMETERS:

@@ -4,7 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.csp import CSP
 from django.views.decorators.csrf import csrf_exempt
+
+# JSON runs no scripts and loads nothing: the shortest policy that says so keeps a hop's bytes small.
+API_CSP = {"default-src": [CSP.NONE], "frame-ancestors": [CSP.NONE]}
 
 View = Callable[..., HttpResponse]
 
@@ -26,8 +30,10 @@ def api_get(view: View) -> View:
         if request.method not in ("GET", "HEAD"):
             response = json_error(405, f"{request.method} is not allowed here; use GET or HEAD.")
             response["Allow"] = "GET, HEAD"
-            return response
-        return view(request, *args, **kwargs)
+        else:
+            response = view(request, *args, **kwargs)
+        response._csp_config = API_CSP
+        return response
 
     return wrapper
 
