@@ -20,6 +20,8 @@ DEFAULT_GAP = dt.timedelta(minutes=1)
 AIM_BEFORE_DEADLINE = dt.timedelta(hours=2)
 EVENING = dt.timedelta(hours=4)
 MARGIN = dt.timedelta(minutes=30)
+# Places aimed within one band of this much time are swept in latitude order (see _sweep_order).
+SWEEP = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap
         if country != place.country:
             place = _with_country(place, country)
         candidates.append((_window(place, zone, night, deadline_span), place, zone))
-    candidates.sort(key=lambda item: (item[0].target, -item[0].solar, item[1].city.casefold(), item[1].country))
+    candidates.sort(key=_sweep_order)
 
     # First the earliest possible times, to find the places that cannot fit at all after the ones before them.
     fitting: list[tuple[_Window, Place, str]] = []
@@ -196,6 +198,18 @@ def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap
         plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
     plan.unplaced.sort(key=lambda item: (item.place.row, item.place.city))
     return plan
+
+
+def _sweep_order(item: tuple["_Window", Place, str]) -> tuple:
+    """Westward in bands of SWEEP of aimed time; within a band north to south, then south to north.
+
+    Sorting by aimed time alone makes Santa zigzag between hemispheres minute by minute; sweeping each
+    band in one direction, alternately, draws the trail as a snake, as a sleigh would fly it.
+    """
+    window, place, _ = item
+    band = window.target // int(SWEEP.total_seconds())
+    latitude = -place.latitude if band % 2 == 0 else place.latitude
+    return (band, latitude, window.target, place.city.casefold(), place.country)
 
 
 def _with_country(place: Place, country: str) -> Place:

@@ -136,9 +136,9 @@ def publish_unchecked(rows: list[list[str]], number: int, changes: dict[str, dic
 # Moments on the sample route (data/sample-route.csv): before take-off, Toronto reached, all done.
 SAMPLE_STATES = {
     "waiting": dt.datetime(2026, 12, 24, 5, 44, tzinfo=dt.UTC),
-    "flying": dt.datetime(2026, 12, 25, 1, 17, 30, tzinfo=dt.UTC),
-    # Four seconds before Santa leaves Trujillo, Peru for Toronto.
-    "hop": dt.datetime(2026, 12, 25, 1, 16, 56, tzinfo=dt.UTC),
+    "flying": dt.datetime(2026, 12, 25, 2, 10, 30, tzinfo=dt.UTC),
+    # Four seconds before Santa leaves Chicago for Toronto.
+    "hop": dt.datetime(2026, 12, 25, 2, 9, 56, tzinfo=dt.UTC),
     "finished": dt.datetime(2026, 12, 25, 8, 0, tzinfo=dt.UTC),
 }
 
