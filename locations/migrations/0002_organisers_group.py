@@ -1,7 +1,8 @@
 """The Organisers group, with exactly the permissions the organisers' admin needs."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from tracker.groups import create_group, remove_group
 
 GROUP = "Organisers"
 PERMISSIONS = (
@@ -15,32 +16,11 @@ PERMISSIONS = (
 
 
 def create_organisers(apps, schema_editor):
-    """Create the permissions now (post_migrate only runs after the whole migrate), then the group."""
-    database = schema_editor.connection.alias
-    app_config = apps.get_app_config("locations")
-    # create_permissions skips app configs without a models module, which historical ones lack.
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    try:
-        create_permissions(app_config, verbosity=0, using=database, apps=apps)
-    finally:
-        app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = list(
-        Permission.objects.using(database).filter(content_type__app_label="locations", codename__in=PERMISSIONS)
-    )
-    if len(permissions) != len(PERMISSIONS):
-        missing = set(PERMISSIONS) - {permission.codename for permission in permissions}
-        raise RuntimeError(f"Permissions missing for the {GROUP} group: {sorted(missing)}")
-    group, _ = Group.objects.using(database).get_or_create(name=GROUP)
-    group.permissions.set(permissions)
+    create_group(apps, schema_editor, "locations", GROUP, PERMISSIONS)
 
 
 def remove_organisers(apps, schema_editor):
-    """Remove the group; the permissions belong to the models and stay."""
-    Group = apps.get_model("auth", "Group")
-    Group.objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
+    remove_group(apps, schema_editor, GROUP)
 
 
 class Migration(migrations.Migration):
