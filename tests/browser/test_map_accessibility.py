@@ -54,3 +54,17 @@ def test_every_control_is_reachable_by_keyboard_and_the_follow_button_toggles(br
         assert page.get_attribute("#follow", "aria-pressed") == "true"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("state", "shown"), [("waiting", True), ("flying", False)])
+def test_the_visited_list_says_none_yet_only_before_the_first_stop(browser, site, sample_route, settings, state, shown):
+    put_in_state(settings, state)
+    context = browser.new_context()
+    try:
+        page = open_map(context, site).page
+        page.wait_for_selector(f"#tracker[data-status={state}]", state="attached", timeout=10_000)
+        # Raises on timeout: the note must become visible before take-off and hidden once a stop is listed.
+        page.wait_for_selector(".visited-empty", state="visible" if shown else "hidden", timeout=10_000)
+        assert (page.locator("#visited-list li").count() == 0) is shown
+    finally:
+        context.close()
