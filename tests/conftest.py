@@ -51,3 +51,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def plain_static_files(settings):
+    """{% static %} without the hashed manifest, for tests that render pages but never ran collectstatic."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }

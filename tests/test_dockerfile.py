@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.test_scripts import free_port
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,31 +2,14 @@
 
 import os
 import signal
-import socket
-import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.processes import start_scripts_run
 
 
 def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tmp_path):
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_"))}
-    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "TRACKER_ADDRESS": f"127.0.0.1:{port}"}
-    env.pop("REDIS_URL", None)
-    log = tmp_path / "run.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            ["scripts/run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process, port, log = start_scripts_run(tmp_path)
     try:
         status = None
         for _ in range(240):

@@ -1,15 +1,13 @@
 """The mailroom in Chromium: an elf answers a letter from login to the delivered email; axe-core on the form."""
 
-import signal
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 
 from letters.intake import ingest_message
 from letters.models import ElfPersona, Reply, ReplyTemplate
-from tests.letters.conftest import emailed_letter_bytes, restore_elves_group
+from tests.letters.conftest import emailed_letter_bytes, restore_elves_group, run_worker
 from tests.letters.mail_servers import SmtpServer
 
 # The server thread and the worker commit for real.
@@ -23,11 +21,8 @@ def _elves_group(transactional_db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Tests run without collectstatic: the test server finds static files, no hashed manifest needed."""
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+def _plain_static_files(plain_static_files):
+    """Pages here render without collectstatic."""
 
 
 @pytest.fixture
@@ -54,16 +49,6 @@ def page(browser) -> Iterator[object]:
     )
     yield new_page
     context.close()
-
-
-def run_worker() -> None:
-    """The real tasks worker, until no task is due (as scripts/run's worker would)."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(page, live_server, elf, smtp):

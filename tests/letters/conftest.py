@@ -21,11 +21,8 @@ from tests.letters.mail_servers import DovecotServer, SmtpServer, dovecot_availa
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Tests run without collectstatic, so {% static %} must not need the hashed manifest."""
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+def _plain_static_files(plain_static_files):
+    """Pages here render without collectstatic."""
 
 
 @pytest.fixture(autouse=True)

@@ -14,16 +14,11 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from tests.processes import free_port
+
 DOVECOT = Path("/usr/sbin/dovecot")
 # Created by Debian's dovecot-core; owns the test mail.
 MAIL_USER = "dovecot"
-
-
-def free_port() -> int:
-    """A port nothing listens on right now, on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 15.0) -> None:

@@ -5,11 +5,8 @@ import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-from tests.letters.mail_servers import free_port
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.processes import start_scripts_run
 
 
 def session_processes(session_id: int) -> dict[int, str]:
@@ -24,15 +21,7 @@ def session_processes(session_id: int) -> dict[int, str]:
 
 
 def test_scripts_run_starts_the_reply_worker_beside_the_server_and_stops_it_when_the_server_stops(tmp_path):
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_"))}
-    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "TRACKER_ADDRESS": f"127.0.0.1:{port}"}
-    env.pop("REDIS_URL", None)
-    log = tmp_path / "run.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            ["scripts/run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process, port, log = start_scripts_run(tmp_path)
     try:
         for _ in range(240):
             if process.poll() is not None:

@@ -20,11 +20,8 @@ SHEET = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz01234
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # Tests run without collectstatic, so the hashed manifest the admin's {% static %} needs does not exist.
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+def _plain_static_files(plain_static_files):
+    """Pages here render without collectstatic."""
 
 
 @pytest.fixture(autouse=True)
