@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,8 +19,6 @@ from tracker.live import forget_live_route
 
 if TYPE_CHECKING:
     import requests
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -197,6 +194,4 @@ def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: st
         revision=result.revision,
         synced_by=synced_by[:150],
     )
-    log = logger.info if result.ok else logger.warning
-    log("sync_route %s: %s", result.outcome, result.message)
     return run
