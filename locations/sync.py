@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from locations.live import forget_live_route
 from locations.models import Revision, Stop, SyncRun
 from locations.sources import read_source
 from locations.table import RouteTable, SourceError
 from locations.validation import Report, validate_route
-from tracker.live import forget_live_route
 
 if TYPE_CHECKING:
     import requests

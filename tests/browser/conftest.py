@@ -88,8 +88,8 @@ def site(
 @pytest.fixture
 def sample_route(transactional_db: None, settings: object) -> object:
     """The 405-stop sample route, synced through the real path and live."""
+    from locations.live import forget_live_route
     from locations.sync import sync_route
-    from tracker.live import forget_live_route
 
     forget_live_route()
     result = sync_route(str(settings.TRACKER_SAMPLE_ROUTE), synced_by="test")
@@ -100,10 +100,10 @@ def sample_route(transactional_db: None, settings: object) -> object:
 @pytest.fixture
 def hop_route(transactional_db: None) -> int:
     """Fifteen New Zealand stops four route minutes apart, published through the real sync path; its revision."""
+    from locations.live import forget_live_route
     from locations.sync import publish_table
     from tests.browser.map_pages import hop_rows
     from tests.conftest import route_table
-    from tracker.live import forget_live_route
 
     forget_live_route()
     result = publish_table(route_table(hop_rows()), "test")

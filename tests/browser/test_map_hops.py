@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from locations.live import forget_live_route
 from locations.sync import publish_table
 from tests.browser.map_pages import (
     ARRIVALS,
@@ -20,7 +21,6 @@ from tests.browser.map_pages import (
     wall_time_of,
 )
 from tests.conftest import route_table
-from tracker.live import forget_live_route
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from locations.live import forget_live_route, public_country_name
 from locations.sync import publish_table
 from tests.conftest import route_table
 from tracker.clock import Rehearsal, wall_now
-from tracker.live import forget_live_route, public_country_name
 from tracker.map import country_names, page_language
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 import pytest
 from pytest_django.fixtures import Settings
 
+from locations.live import forget_live_route
 from locations.models import Revision
 from locations.sync import publish_table
 from tests.conftest import route_table
-from tracker.live import forget_live_route
 
 HONOLULU = ["Honolulu", "Hawaii", "US", "21.3069", "-157.8583", "2026-12-25T07:00:00Z", "400000", "", ""]
 

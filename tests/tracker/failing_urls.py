@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from tracker.live import live_route
+from locations.live import live_route
 from tracker.urls import handler400, handler404, handler500, urlpatterns
 
 __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
