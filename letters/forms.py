@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from letters.models import ElfPersona, ReplyTemplate
 from letters.replies import MAX_REPLY_LENGTH, personas_for
+from locations.geography import public_country_name
 
 MAX_LETTER_LENGTH = 5000
 MAX_NAME_LENGTH = 100
@@ -14,7 +15,7 @@ MAX_NAME_LENGTH = 100
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166-1 country by its common English name, sorted, after a blank choice."""
     names = sorted(
-        ((country.alpha_2, getattr(country, "common_name", country.name)) for country in pycountry.countries),
+        ((country.alpha_2, public_country_name(country.alpha_2)) for country in pycountry.countries),
         key=lambda choice: choice[1],
     )
     return [("", "I'd rather not say"), *names]

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 
-import pycountry
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.db.models import QuerySet
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
+from locations.geography import public_country_name
 
 # What a template may say; each is filled from the letter or the persona signing the reply.
 PLACEHOLDERS = {
@@ -38,19 +38,13 @@ def check_template_body(body: str) -> None:
             raise ValidationError(f"The template uses {{{name}}}, which is not a placeholder. Use only {known}.")
 
 
-def country_name(code: str) -> str:
-    """The English name of an ISO country code, or the code itself when unknown."""
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(country, "common_name", None) or getattr(country, "name", code)
-
-
 def fill_template(body: str, letter: Letter, persona: ElfPersona) -> str:
     """The template's text for one letter."""
     check_template_body(body)
     return body.format_map(
         {
             "name": letter.sender_name or "friend",
-            "country": country_name(letter.country) if letter.country else "your country",
+            "country": public_country_name(letter.country) if letter.country else "your country",
             "persona": persona.name,
         }
     )

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision
+from locations.geography import local_time
 from locations.links import linked_findings
 from locations.models import Revision, Stop, SyncRun
 from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
@@ -145,7 +146,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             context |= diff_context(diff_revisions(previous, revision))
             context |= {
                 "previous": previous,
-                "findings": linked_findings(revision.findings, revision.source),
+                "findings": linked_findings(revision),
                 "can_make_live": request.user.has_perm("locations.make_live") and not revision.is_live,
             }
         return super().change_view(request, object_id, form_url, context)
@@ -262,7 +263,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
         run = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
         if run is not None and self.has_view_or_change_permission(request, run):
-            context["findings"] = linked_findings(run.findings, run.source)
+            context["findings"] = linked_findings(run)
         return super().change_view(request, object_id, form_url, context)
 
 
@@ -325,7 +326,6 @@ class StopAdmin(ReadOnlyAdmin):
     @admin.display(description="local arrival", ordering="arrival")
     def local_arrival(self, obj: Stop) -> str:
         try:
-            zone = pytz.timezone(obj.timezone)
+            return local_time(obj.arrival, obj.timezone).strftime("%Y-%m-%d %H:%M:%S %Z")
         except pytz.UnknownTimeZoneError:
             return "-"
-        return obj.arrival.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")

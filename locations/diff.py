@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from locations.countries import describe
+from locations.geography import describe
 from locations.models import Revision, Stop
 from tracker.clock import route_now
 

@@ -9,28 +9,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import pycountry
 import pytz
 
-from locations.models import Revision, Stop
+from locations.geography import local_wall_time, public_country_name
+from locations.models import PUBLIC_STOP_FIELDS, Revision, Stop
 
 # How long a process trusts its copy before one tiny query asks which revision is live. Other processes
 # pick up a new live revision within this; the process that made it live forgets at once (make_live).
 LIVE_CHECK_SECONDS = 1.0
-
-# The public fields of a stop, straight from the table; `notes` is deliberately never selected.
-_STOP_FIELDS = (
-    "index",
-    "city",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "arrival",
-    "timezone",
-    "presents",
-    "fact",
-)
 
 
 def iso_z(moment: dt.datetime) -> str:
@@ -39,22 +25,12 @@ def iso_z(moment: dt.datetime) -> str:
     return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds") + "Z"
 
 
-def public_country_name(alpha_2: str) -> str:
-    """The ISO country name viewers read: pycountry's common name where it has one ('Taiwan'), else its name."""
-    country = pycountry.countries.get(alpha_2=alpha_2)
-    if country is None:
-        return alpha_2
-    return getattr(country, "common_name", None) or country.name
-
-
-def local_wall_time(arrival: dt.datetime, zone: str) -> str | None:
-    """The local wall time of an arrival, ISO without an offset, converted by pytz; None for an unknown zone."""
+def _local_arrival(arrival: dt.datetime, zone: str) -> str | None:
+    """The contract's local_arrival: the local wall time, ISO without an offset; None for an unknown zone."""
     try:
-        local = arrival.astimezone(pytz.timezone(zone))
+        return local_wall_time(arrival, zone).isoformat(timespec="seconds")
     except pytz.UnknownTimeZoneError:
         return None
-    # The offset is dropped only after converting, as the contract wants a wall time.
-    return local.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def stop_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +45,7 @@ def stop_json(row: dict[str, Any]) -> dict[str, Any]:
         "lng": row["longitude"],
         "arrival": iso_z(row["arrival"]),
         "timezone": row["timezone"],
-        "local_arrival": local_wall_time(row["arrival"], row["timezone"]),
+        "local_arrival": _local_arrival(row["arrival"], row["timezone"]),
         "presents": row["presents"],
         "fact": row["fact"],
     }
@@ -106,7 +82,7 @@ class LiveRoute:
 def load_route(identity: tuple[Any, ...]) -> LiveRoute:
     """Read one revision's stops, identified by (pk, number, created), into a LiveRoute."""
     pk, number = identity[0], identity[1]
-    rows = list(Stop.objects.filter(revision_id=pk).order_by("arrival", "index").values(*_STOP_FIELDS))
+    rows = list(Stop.objects.filter(revision_id=pk).order_by("arrival", "index").values(*PUBLIC_STOP_FIELDS))
     delivered = [0]
     for row in rows:
         delivered.append(delivered[-1] + (row["presents"] or 0))

@@ -2,8 +2,33 @@
 
 from django.db import models
 
+# The stop fields the public sees, in the API's order; `notes` is private and never among them.
+PUBLIC_STOP_FIELDS = (
+    "index",
+    "city",
+    "region",
+    "country",
+    "latitude",
+    "longitude",
+    "arrival",
+    "timezone",
+    "presents",
+    "fact",
+)
 
-class Revision(models.Model):
+
+class SheetPosition(models.Model):
+    """Where a Google Sheet source's findings sit: the sheet's key, the worksheet and the header row."""
+
+    sheet_key = models.CharField(max_length=200, blank=True, help_text="The Google Sheet's key; blank for files.")
+    worksheet_id = models.BigIntegerField(null=True, blank=True, help_text="The worksheet's gid.")
+    headers = models.JSONField(default=list, blank=True, help_text="The header row as read, in sheet order.")
+
+    class Meta:
+        abstract = True
+
+
+class Revision(SheetPosition):
     """One published, checked copy of the route; never edited after it is created."""
 
     number = models.PositiveIntegerField(unique=True)
@@ -64,7 +89,7 @@ class Stop(models.Model):
         return f"{self.city}, {self.country}"
 
 
-class SyncRun(models.Model):
+class SyncRun(SheetPosition):
     """One attempt to sync the route, kept so organisers see rejected sheets and failures too."""
 
     class Outcome(models.TextChoices):

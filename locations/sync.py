@@ -1,5 +1,6 @@
 """Publishing the route: validate a source and, only when it has no errors, make a new live revision."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from locations.live import forget_live_route
 from locations.models import Revision, Stop, SyncRun
+from locations.sheet_address import find_sheet_address
 from locations.sources import read_source
 from locations.table import RouteTable, SourceError
 from locations.validation import Report, validate_route
@@ -30,7 +32,7 @@ class SyncResult:
     revision: Revision | None = None
     report: Report | None = None
     run: SyncRun | None = None
-    sheet: dict | None = None
+    table: RouteTable | None = None
 
     @property
     def ok(self) -> bool:
@@ -79,7 +81,7 @@ def sync_route(
     try:
         table = read_source(source, session=session)
         result = publish_table(table, synced_by, night=night, deadline=deadline)
-        result.sheet = {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id, "headers": table.headers}
+        result.table = table
     except SourceError as exc:
         result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
     result.run = _record(result, source, started, synced_by)
@@ -139,31 +141,16 @@ def _publish(table: RouteTable, report: Report, checksum: str, synced_by: str) -
         source=table.source[:500],
         source_kind=table.kind,
         checksum=checksum,
-        findings=report.as_dict()
-        | {"sheet_url": table.sheet_url, "worksheet_id": table.worksheet_id, "headers": table.headers},
+        findings=report.as_dict(),
+        sheet_key=table.sheet_key,
+        worksheet_id=table.worksheet_id,
+        headers=table.headers,
         synced_by=synced_by[:150],
         night=report.night,
         deadline=report.deadline,
     )
     Stop.objects.bulk_create(
-        [
-            Stop(
-                revision=revision,
-                index=index,
-                row=stop.row,
-                city=stop.city,
-                region=stop.region,
-                country=stop.country,
-                latitude=stop.latitude,
-                longitude=stop.longitude,
-                arrival=stop.arrival,
-                timezone=stop.timezone,
-                presents=stop.presents,
-                fact=stop.fact,
-                notes=stop.notes,
-            )
-            for index, stop in enumerate(report.stops)
-        ],
+        [Stop(revision=revision, index=index, **dataclasses.asdict(stop)) for index, stop in enumerate(report.stops)],
         batch_size=1000,
     )
     make_live(revision)
@@ -183,14 +170,19 @@ def make_live(revision: Revision) -> None:
 
 
 def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> SyncRun:
-    findings = (result.report.as_dict() | (result.sheet or {})) if result.report else {}
+    table = result.table
+    # A source that could not be read still names its sheet, so the run links to it.
+    address = find_sheet_address(source) if table is None else None
     run = SyncRun.objects.create(
         started=started,
         finished=timezone.now(),
         source=source[:500],
         outcome=result.outcome,
         message=result.message,
-        findings=findings,
+        findings=result.report.as_dict() if result.report else {},
+        sheet_key=table.sheet_key if table is not None else (address.key if address else ""),
+        worksheet_id=table.worksheet_id if table is not None else (address.gid if address else None),
+        headers=table.headers if table is not None else [],
         revision=result.revision,
         synced_by=synced_by[:150],
     )

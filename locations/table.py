@@ -1,6 +1,6 @@
 """The shape every route source produces: a header row and text rows with their sheet row numbers."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class SourceError(Exception):
@@ -26,10 +26,12 @@ class RouteTable:
     kind: str
     headers: list[str]
     rows: list[SheetRow]
-    # For Google Sheets: the sheet's URL and worksheet id, so findings can link to the cell.
-    sheet_url: str = ""
+    # For Google Sheets: the sheet's key, and the worksheet's id and title, so findings can link to the cell.
+    sheet_key: str = ""
     worksheet_id: int | None = None
-    extra: dict = field(default_factory=dict)
+    worksheet_title: str = ""
+    # Sheet rows that are not stops (Google's route JSON lists the North Pole's take-off and landing).
+    not_stops: tuple[int, ...] = ()
 
 
 def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 2) -> tuple[list[str], list[SheetRow]]:
@@ -45,3 +47,20 @@ def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 
             cells[name] = "" if value is None else str(value)
         rows.append(SheetRow(first_row_number + offset, cells))
     return [str(name).strip() for name in header], rows
+
+
+def table_from_records(source: str, kind: str, records: list[list[str]], **sheet: object) -> RouteTable:
+    """A RouteTable from the rows of a sheet-like source, whose first row must be the header.
+
+    SHEET is passed on to RouteTable (sheet_key, worksheet_id, worksheet_title). Raises SourceError when
+    the source is empty or its first row is blank.
+    """
+    if not any(any(cell.strip() for cell in record) for record in records):
+        raise SourceError(f"{source} is empty: it needs a header row (city, country, ...) and one row per stop.")
+    if not any(cell.strip() for cell in records[0]):
+        raise SourceError(
+            f"Row 1 of {source} is blank: the first row must be the header (city, country, latitude, "
+            "longitude, arrival); move the headers up to row 1."
+        )
+    headers, rows = make_rows(records[0], records[1:])
+    return RouteTable(source=source, kind=kind, headers=headers, rows=rows, **sheet)

@@ -4,12 +4,19 @@ import datetime as dt
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from functools import cache
 
 import pytz
-from timezonefinder import TimezoneFinder
 
-from locations.countries import countries_of_zone, country_at, describe, resolve_country, suggest_countries
+from locations.geography import (
+    countries_of_zone,
+    country_mismatch,
+    describe,
+    local_wall_time,
+    resolve_country,
+    same_clock,
+    suggest_countries,
+    zone_at,
+)
 from locations.table import RouteTable, SheetRow
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -131,25 +138,6 @@ def default_night(arrivals: list[dt.datetime]) -> dt.date:
     return dt.date(earliest.year, 12, 24)
 
 
-@cache
-def _finder() -> TimezoneFinder:
-    return TimezoneFinder(in_memory=True)
-
-
-def zone_at(latitude: float, longitude: float) -> str | None:
-    """The IANA zone at a coordinate (timezonefinder); ocean zones come back as Etc/GMT±N."""
-    return _finder().timezone_at(lng=longitude, lat=latitude)
-
-
-@cache
-def _same_rules(first: str, second: str) -> bool:
-    """Whether two zone names are the same zone under different names (e.g. a link)."""
-    a, b = pytz.timezone(first), pytz.timezone(second)
-    return getattr(a, "_utc_transition_times", None) == getattr(b, "_utc_transition_times", None) and getattr(
-        a, "_transition_info", None
-    ) == getattr(b, "_transition_info", None)
-
-
 def _number(text: str) -> float | None:
     try:
         number = float(text.strip())
@@ -219,7 +207,8 @@ class _RowChecker:
         if zone is not None:
             if country is not None:
                 self._check_country(row, label, country, zone, latitude, longitude)
-            if timezone_cell and zone and timezone_cell != zone and not _same_rules(timezone_cell, zone):
+            night = self.night or default_night([arrival] if arrival else [])
+            if timezone_cell and zone and timezone_cell != zone and not same_clock(timezone_cell, zone, night):
                 self.error(
                     row,
                     "timezone",
@@ -332,27 +321,16 @@ class _RowChecker:
     def _check_country(
         self, row: SheetRow, label: str, country: str, zone: str, latitude: float, longitude: float
     ) -> None:
-        owners = countries_of_zone(zone)
-        if not owners:
-            self.error(
-                row,
-                "country",
-                "country_mismatch",
-                f"{label}: the coordinates lie at sea ({zone}), not in {describe(country)}. "
-                "Check the latitude and longitude.",
-            )
-        elif (actual := country_at(zone, country, latitude, longitude)) is not None:
-            self.error(
-                row,
-                "country",
-                "country_mismatch",
-                f"{label}: the coordinates lie in {zone}, which belongs to {describe(actual)}, "
-                f"not {describe(country)}. "
-                "Fix the country or the coordinates.",
-            )
+        problem = country_mismatch(zone, country, latitude, longitude)
+        if problem is None:
+            return
+        what_to_do = (
+            "Fix the country or the coordinates." if countries_of_zone(zone) else "Check the latitude and longitude."
+        )
+        self.error(row, "country", "country_mismatch", f"{label}: {problem}. {what_to_do}")
 
     def _check_local_time(self, row: SheetRow, label: str, arrival: dt.datetime, zone: str) -> None:
-        local = arrival.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+        local = local_wall_time(arrival, zone)
         night = self.night or default_night([arrival])
         start = dt.datetime.combine(night, dt.time())
         if local < start:

@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from locations.geography import public_country_name
 from tracker.clock import clock_speed, is_rehearsal
 
 # The page holds no route data, so a browser or CDN may keep it briefly; a new deploy shows within this.
@@ -49,7 +50,7 @@ def country_names(language: str) -> dict[str, str]:
     table = {}
     for country in pycountry.countries:
         # The same English name the API gives (the common name where there is one, "Taiwan"), translated.
-        english = getattr(country, "common_name", None) or country.name
+        english = public_country_name(country.alpha_2)
         name = names.gettext(english)
         if name == english and english != country.name and names.gettext(country.name) != country.name:
             # The common name has no translation but the official one has ("Corée, République de").

@@ -11,7 +11,8 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from locations.live import forget_live_route, public_country_name
+from locations.geography import public_country_name
+from locations.live import forget_live_route
 from locations.sync import publish_table
 from tests.conftest import route_table
 from tracker.clock import Rehearsal, wall_now

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 WINDSOR = ["Windsor", "Ontario", "CA", "42.3149", "-83.0364", "2026-12-25T02:30:00Z", "300000", "", ""]
 SHEET = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
+KEY = SHEET.rsplit("/", 1)[1]
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ def two_revisions(small_route):
     changed[2][2] = "AUS"  # normalised to AU with a country_alias warning
     del changed[3]
     changed.append(WINDSOR)
-    table = dataclasses.replace(route_table(changed), kind="sheet", sheet_url=SHEET, worksheet_id=1234)
+    table = dataclasses.replace(route_table(changed), kind="sheet", sheet_key=KEY, worksheet_id=1234)
     second = publish_table(table, "test").revision
     return first, second
 

@@ -86,9 +86,9 @@ def test_a_good_sheet_syncs_to_a_new_live_revision(sheets, google, route_sheet):
     live = Revision.objects.get(is_live=True)
     assert (live.number, live.source_kind, live.source) == (1, "sheet", SHEET)
     assert [stop.city for stop in live.stops.all()] == ["Kiritimati", "Auckland", "Sydney", "Kathmandu", "Toronto"]
-    assert live.findings["sheet_url"] == f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
-    assert live.findings["worksheet_id"] == 0
-    assert live.findings["headers"] == ROUTE_HEADER
+    assert live.sheet_key == KEY
+    assert live.worksheet_id == 0
+    assert live.headers == ROUTE_HEADER
     assert SyncRun.objects.get().outcome == SyncRun.Outcome.PUBLISHED
 
 
@@ -141,7 +141,7 @@ def test_the_worksheet_comes_from_the_setting_then_the_url_then_first(settings, 
     from_url = read_sheet(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=777", session=sheets)
     assert (from_url.worksheet_id, from_url.rows[0].cells["city"]) == (777, "Kiritimati")
     settings.TRACKER_ROUTE_WORKSHEET = "Route 2026"
-    assert read_sheet(KEY, session=sheets).extra["worksheet"] == "Route 2026"
+    assert read_sheet(KEY, session=sheets).worksheet_title == "Route 2026"
     settings.TRACKER_ROUTE_WORKSHEET = "Route 2027"
     with pytest.raises(SourceError, match=r"no worksheet \(tab\) named 'Route 2027'.*'Notes', 'Route 2026'"):
         read_sheet(KEY, session=sheets)

@@ -310,7 +310,7 @@ def test_hanoi_in_a_zone_vietnam_shares_with_thailand_is_clean():
 def test_hanoi_given_as_thailand_is_a_mismatch_although_thailand_keeps_the_zone():
     report = check(["Hanoi", "", "TH", "21.0285", "105.8542", "2026-12-24T13:00:00Z", "", ""])
     assert codes(report.errors) == [(2, "country", "country_mismatch")]
-    assert "belongs to Viet Nam (VN), not Thailand (TH)" in report.errors[0].message
+    assert "belongs to Vietnam (VN), not Thailand (TH)" in report.errors[0].message
 
 
 def test_phoenix_given_as_ca_is_a_mismatch_although_canada_shares_its_zone():

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission, User
 
 from tests.tracker.conftest import utc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
 
 URL = "/admin/route-preview/"
 

