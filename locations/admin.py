@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from locations.clock import route_now
 from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision
 from locations.geography import local_time
 from locations.links import linked_findings
@@ -143,7 +144,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         # Checked before the diff is computed, so a refused request costs nothing.
         if revision is not None and self.has_view_or_change_permission(request, revision):
             previous = previous_revision(revision)
-            context |= diff_context(diff_revisions(previous, revision))
+            context |= diff_context(diff_revisions(previous, revision, route_now()))
             context |= {
                 "previous": previous,
                 "findings": linked_findings(revision),
@@ -228,7 +229,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         live = live_revision()
         context = (
             self.admin_site.each_context(request)
-            | diff_context(diff_revisions(live, revision))
+            | diff_context(diff_revisions(live, revision, route_now()))
             | {
                 "opts": self.opts,
                 "title": f"Make {revision} live?",

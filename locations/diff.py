@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from locations.geography import describe
 from locations.models import Revision, Stop
-from tracker.clock import route_now
 
 # Below this a coordinate fix cannot be seen on the map, and float round-trips must not count as moves.
 MOVE_TOLERANCE_KM = 1.0
@@ -120,9 +119,8 @@ class RevisionDiff:
         return not self.changes
 
 
-def diff_revisions(old: Revision | None, new: Revision, now: dt.datetime | None = None) -> RevisionDiff:
-    """Compare two revisions stop by stop; `now` defaults to the route clock."""
-    now = now or route_now()
+def diff_revisions(old: Revision | None, new: Revision, now: dt.datetime) -> RevisionDiff:
+    """Compare two revisions stop by stop; a change is visible when its stop is due at route time `now`."""
     old_stops = stop_states(old) if old is not None else []
     new_stops = stop_states(new)
     diff = RevisionDiff(old.number if old is not None else None, new.number, now)

@@ -11,8 +11,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
+from locations.clock import clock_speed, route_time_at, wall_now
 from locations.live import answer_at, due_count, encode, iso_z, live_route, trail
-from tracker.clock import clock_speed, route_time_at, wall_now
 from tracker.decorators import api_get, cache_policy, json_error
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

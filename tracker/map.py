@@ -13,8 +13,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from locations.clock import clock_speed, is_rehearsal
 from locations.geography import public_country_name
-from tracker.clock import clock_speed, is_rehearsal
 
 # The page holds no route data, so a browser or CDN may keep it briefly; a new deploy shows within this.
 PAGE_MAX_AGE = 60

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from locations.clock import is_rehearsal, route_now
 from locations.live import LiveRoute, answer_at, live_route
-from tracker.clock import is_rehearsal, route_now
 
 # The datetime-local input's own format, with seconds, in UTC.
 INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"

@@ -2,28 +2,42 @@
 
 from django.db import migrations
 
-from tracker.groups import create_group, remove_group
-
 GROUP = "Elves"
-PERMISSIONS = (
-    "view_letter",
-    "change_letter",  # claim, release, close, mark spam (the letter's words are never editable)
-    "view_reply",
-    "add_reply",
-    "change_reply",  # send a failed reply again (a sent reply is never editable)
-    "view_elfpersona",
-    "view_replytemplate",
-    "add_replytemplate",
-    "change_replytemplate",
-)
+# Each permission's codename, with its model and the name Django gives it.
+PERMISSIONS = {
+    "view_letter": ("letter", "Can view letter"),
+    # claim, release, close, mark spam (the letter's words are never editable)
+    "change_letter": ("letter", "Can change letter"),
+    "view_reply": ("reply", "Can view reply"),
+    "add_reply": ("reply", "Can add reply"),
+    # send a failed reply again (a sent reply is never editable)
+    "change_reply": ("reply", "Can change reply"),
+    "view_elfpersona": ("elfpersona", "Can view elf persona"),
+    "view_replytemplate": ("replytemplate", "Can view reply template"),
+    "add_replytemplate": ("replytemplate", "Can add reply template"),
+    "change_replytemplate": ("replytemplate", "Can change reply template"),
+}
 
 
 def create_elves(apps, schema_editor):
-    create_group(apps, schema_editor, "letters", GROUP, PERMISSIONS)
+    """The group and its permissions, made here: post_migrate creates permissions only after the whole migrate."""
+    database = schema_editor.connection.alias
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = []
+    for codename, (model, name) in PERMISSIONS.items():
+        content_type, _ = ContentType.objects.using(database).get_or_create(app_label="letters", model=model)
+        permission, _ = Permission.objects.using(database).get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+        permissions.append(permission)
+    group, _ = apps.get_model("auth", "Group").objects.using(database).get_or_create(name=GROUP)
+    group.permissions.set(permissions)
 
 
 def remove_elves(apps, schema_editor):
-    remove_group(apps, schema_editor, GROUP)
+    """Remove the group; the permissions belong to the models and stay."""
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
 
 
 class Migration(migrations.Migration):

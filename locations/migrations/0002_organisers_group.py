@@ -2,25 +2,37 @@
 
 from django.db import migrations
 
-from tracker.groups import create_group, remove_group
-
 GROUP = "Organisers"
-PERMISSIONS = (
-    "view_revision",
-    "view_stop",
-    "view_syncrun",
-    "sync_route",
-    "make_live",
-    "preview_route",
-)
+# Each permission's codename, with its model and the name Django gives it (Meta.permissions for the custom ones).
+PERMISSIONS = {
+    "view_revision": ("revision", "Can view revision"),
+    "view_stop": ("stop", "Can view stop"),
+    "view_syncrun": ("syncrun", "Can view sync run"),
+    "sync_route": ("revision", "Can sync the route from its source"),
+    "make_live": ("revision", "Can make a revision live"),
+    "preview_route": ("revision", "Can preview the route at any time"),
+}
 
 
 def create_organisers(apps, schema_editor):
-    create_group(apps, schema_editor, "locations", GROUP, PERMISSIONS)
+    """The group and its permissions, made here: post_migrate creates permissions only after the whole migrate."""
+    database = schema_editor.connection.alias
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = []
+    for codename, (model, name) in PERMISSIONS.items():
+        content_type, _ = ContentType.objects.using(database).get_or_create(app_label="locations", model=model)
+        permission, _ = Permission.objects.using(database).get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+        permissions.append(permission)
+    group, _ = apps.get_model("auth", "Group").objects.using(database).get_or_create(name=GROUP)
+    group.permissions.set(permissions)
 
 
 def remove_organisers(apps, schema_editor):
-    remove_group(apps, schema_editor, GROUP)
+    """Remove the group; the permissions belong to the models and stay."""
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
 
 
 class Migration(migrations.Migration):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from timezonefinder import TimezoneFinder
 
+from locations.clock import Rehearsal, wall_now
 from locations.models import Revision, Stop
 from locations.sync import make_live
-from tracker.clock import Rehearsal, wall_now
 
 _zones = TimezoneFinder()
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from locations.clock import Rehearsal, wall_now
 from locations.geography import public_country_name
 from locations.live import forget_live_route
 from locations.sync import publish_table
 from tests.conftest import route_table
-from tracker.clock import Rehearsal, wall_now
 from tracker.map import country_names, page_language
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,5 @@
 """Fixtures for the mailroom: personas, letters as they arrive, the real tasks worker, real mail servers."""
 
-import importlib
 import os
 import shutil
 import signal
@@ -11,9 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from letters.intake import ingest_message, receive_web_letter
 from letters.models import ElfPersona, Letter, ReplyTemplate
@@ -101,8 +100,10 @@ def restore_elves_group() -> None:
     but not once Playwright's event loop has run in this thread (the browser tests): Django then hands out
     fresh connection objects, which lack the serialized copy. So the migration's code runs again instead.
     """
-    migration = importlib.import_module("letters.migrations.0002_elves_group")
-    migration.create_elves(apps, SimpleNamespace(connection=connection))
+    loader = MigrationLoader(connection)
+    key = ("letters", "0002_elves_group")
+    create_elves = loader.get_migration(*key).operations[0].code
+    create_elves(loader.project_state(key).apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from locations.clock import Rehearsal
 from locations.models import Revision, SyncRun
 from locations.sync import live_revision, publish_table
 from tests.conftest import ROUTE_HEADER, route_table
-from tracker.clock import Rehearsal
 
 pytestmark = pytest.mark.django_db
 

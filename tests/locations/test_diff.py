@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from locations.clock import Rehearsal, route_now
 from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, diff_revisions, distance_km
 from locations.models import Revision, Stop
-from tracker.clock import Rehearsal
 
 ZONES = {
     "Kiritimati": "Pacific/Kiritimati",
@@ -68,7 +68,7 @@ def test_toronto_fixed_from_us_to_ca_is_a_country_change_not_a_removal_and_an_ad
     small_route[4][2] = "CA"
     new = stored_revision(2, small_route)
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert kinds(diff) == [("country changed", "Toronto")]
     change = diff.changes[0]
@@ -84,7 +84,7 @@ def test_sydney_moved_from_canberra_reports_the_distance(small_route):
     small_route[2][3:5] = ["-33.8688", "151.2093"]
     new = stored_revision(2, small_route)
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert kinds(diff) == [("moved", "Sydney")]
     assert diff.changes[0].distance_km == pytest.approx(247, abs=3)
@@ -98,7 +98,7 @@ def test_a_coordinate_change_within_the_tolerance_is_not_a_move(small_route):
     new = stored_revision(2, small_route)
 
     assert distance_km(-36.8485, 174.7633, -36.8480, 174.7633) < MOVE_TOLERANCE_KM
-    assert diff_revisions(old, new).is_empty
+    assert diff_revisions(old, new, route_now()).is_empty
 
 
 @pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_a_retimed_stop_reports_its_old_and_new_arrival(small_route):
     small_route[3][5] = "2026-12-24T15:45:00Z"
     new = stored_revision(2, small_route)
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert kinds(diff) == [("retimed", "Kathmandu")]
     change = diff.changes[0]
@@ -124,7 +124,7 @@ def test_added_and_removed_stops_are_reported_with_moves_and_retimes_in_route_or
     small_route[1][5] = "2026-12-24T08:30:00Z"
     new = stored_revision(2, small_route)
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert kinds(diff) == [("retimed", "Auckland"), ("removed", "Kathmandu"), ("added", "Windsor")]
     assert diff.counts[ChangeKind.ADDED] == diff.counts[ChangeKind.REMOVED] == 1
@@ -133,7 +133,7 @@ def test_added_and_removed_stops_are_reported_with_moves_and_retimes_in_route_or
 
 @pytest.mark.django_db
 def test_the_first_revision_is_all_additions(small_route):
-    diff = diff_revisions(None, stored_revision(1, small_route))
+    diff = diff_revisions(None, stored_revision(1, small_route), route_now())
     assert diff.old_number is None
     assert [kind for kind, _ in kinds(diff)] == ["added"] * 5
 
@@ -148,7 +148,7 @@ def test_duplicate_city_names_pair_by_region_before_route_order():
     old = stored_revision(1, springfields)
     new = stored_revision(2, [springfields[0], springfields[2]])
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert [(change.kind.value, change.stop.region) for change in diff.changes] == [("removed", "Massachusetts")]
 
@@ -157,7 +157,7 @@ def test_duplicate_city_names_pair_by_region_before_route_order():
 def test_a_namesake_far_away_in_another_country_without_a_region_is_a_different_stop():
     london_uk = ["London", "", "GB", "51.5072", "-0.1276", "2026-12-24T22:00:00Z", "", "", ""]
     london_ontario = ["London", "", "CA", "42.9849", "-81.2453", "2026-12-24T22:00:00Z", "", "", ""]
-    diff = diff_revisions(stored_revision(1, [london_uk]), stored_revision(2, [london_ontario]))
+    diff = diff_revisions(stored_revision(1, [london_uk]), stored_revision(2, [london_ontario]), route_now())
     assert sorted(kinds(diff)) == [("added", "London"), ("removed", "London")]
 
 
@@ -172,7 +172,7 @@ def test_changes_touch_visible_stops_when_the_old_or_the_new_version_is_already_
     small_route.append(["Windsor", "Ontario", "CA", "42.3149", "-83.0364", "2026-12-25T02:30:00Z", "", "", ""])
     new = stored_revision(2, small_route)
 
-    diff = diff_revisions(old, new)
+    diff = diff_revisions(old, new, route_now())
 
     assert diff.now == dt.datetime(2026, 12, 24, 9, tzinfo=dt.UTC)
     visibility = {(change.kind.value, change.stop.city): change.visible for change in diff.changes}
@@ -191,7 +191,7 @@ def test_nothing_is_visible_before_take_off(settings, small_route):
     settings.TRACKER_CLOCK = frozen_at("2026-12-23T12:00:00Z")
     old = stored_revision(1, small_route)
     small_route[0][2] = "US"
-    diff = diff_revisions(old, stored_revision(2, small_route))
+    diff = diff_revisions(old, stored_revision(2, small_route), route_now())
     assert [change.visible for change in diff.changes] == [False]
 
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.utils.http import http_date
 from time_machine import TimeMachineFixture
 
+from locations.clock import Rehearsal
 from locations.models import Revision, Stop
 from locations.sync import make_live, publish_table
 from tests.conftest import route_table
 from tests.tracker.conftest import utc
-from tracker.clock import Rehearsal
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from locations.clock import Rehearsal
 from locations.live import forget_live_route
 from locations.models import Revision, Stop
 from locations.sync import make_live
-from tracker.clock import Rehearsal
 
 pytestmark = pytest.mark.django_db
 
