@@ -16,9 +16,8 @@ from django.utils.text import Truncator
 from letters import claims
 from letters.claims import LetterRefused
 from letters.forms import BulkReplyForm, ReplyForm
-from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
+from letters.models import PLACEHOLDERS, ElfPersona, Letter, Reply, ReplyTemplate
 from letters.replies import (
-    PLACEHOLDERS,
     compose,
     fill_template,
     personas_for,

@@ -1,6 +1,9 @@
 """Letters to Santa, the elf personas who answer them, their replies and reply templates."""
 
+import string
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,6 +80,28 @@ class ElfPersona(models.Model):
         return self.name
 
 
+# What a template may say; each is filled from the letter or the persona signing the reply.
+PLACEHOLDERS = {
+    "name": "the writer's name as they gave it (or 'friend')",
+    "country": "the country they chose on the form, in English (or 'your country')",
+    "persona": "the name of the persona signing the reply",
+}
+
+
+def check_template_body(body: str) -> None:
+    """Refuse unknown placeholders, formatting tricks and stray braces, naming what to fix."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(body)]
+    except ValueError as exc:
+        raise ValidationError(f"The template has a stray {{ or }} ({exc}); write {{{{ or }}}} for a brace.") from exc
+    for name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+            raise ValidationError(f"The template uses {{{name}}}, which is not a placeholder. Use only {known}.")
+
+
 class ReplyTemplate(models.Model):
     """A ready reply; placeholders such as {name} and {persona} are filled per letter."""
 
@@ -91,8 +116,6 @@ class ReplyTemplate(models.Model):
 
     def clean(self) -> None:
         """Refuse a template with an unknown or malformed placeholder before an elf sends it."""
-        from letters.replies import check_template_body
-
         check_template_body(self.body)
 
 

@@ -1,6 +1,5 @@
 """Writing replies: who may sign as which persona, filling templates, and storing a reply to be sent."""
 
-import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import make_msgid
@@ -12,30 +11,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
-from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
+from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
+from letters.sending import send_reply
 from locations.geography import public_country_name
 
-# What a template may say; each is filled from the letter or the persona signing the reply.
-PLACEHOLDERS = {
-    "name": "the writer's name as they gave it (or 'friend')",
-    "country": "the country they chose on the form, in English (or 'your country')",
-    "persona": "the name of the persona signing the reply",
-}
 MAX_REPLY_LENGTH = 10_000
-
-
-def check_template_body(body: str) -> None:
-    """Refuse unknown placeholders, formatting tricks and stray braces, naming what to fix."""
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(body)]
-    except ValueError as exc:
-        raise ValidationError(f"The template has a stray {{ or }} ({exc}); write {{{{ or }}}} for a brace.") from exc
-    for name, spec, conversion in fields:
-        if name is None:
-            continue
-        if name not in PLACEHOLDERS or spec or conversion:
-            known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
-            raise ValidationError(f"The template uses {{{name}}}, which is not a placeholder. Use only {known}.")
 
 
 def fill_template(body: str, letter: Letter, persona: ElfPersona) -> str:
@@ -77,8 +57,6 @@ def reply_as(
     The lock makes two elves answering at once queue up: the second finds the letter replied and is refused.
     The task is stored in the same database transaction, so a stored reply always has a task to send it.
     """
-    from letters.sending import send_reply
-
     if not body.strip():
         raise LetterRefused("The reply is empty: write something, or pick a template.")
     if len(body) > MAX_REPLY_LENGTH:
