@@ -51,6 +51,12 @@ def stop_json(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def etag_for(name: str, body: bytes) -> str:
+    """A strong ETag: NAME says which answer it is (revision and count), a digest of BODY changes with its
+    format, so a deploy that changes the bytes never revalidates an old copy."""
+    return f'"{name}.{hashlib.sha256(body).hexdigest()[:16]}"'
+
+
 def encode(payload: dict[str, Any]) -> bytes:
     """Compact, deterministic JSON bytes."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -163,8 +169,7 @@ def _answer(route: LiveRoute | None, visited: int) -> Answer:
     }
     body = encode(payload)
     revision = payload["revision"] if route is not None else "none"
-    # The revision and due count name the answer; the digest also changes if a deploy changes its format.
-    etag = f'"{revision}.{visited}.{hashlib.sha256(body).hexdigest()[:16]}"'
+    etag = etag_for(f"{revision}.{visited}", body)
     return Answer(payload, body, etag, visited, hop)
 
 

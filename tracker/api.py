@@ -1,7 +1,6 @@
 """The time-gated public API: only stops that are due on the route clock ever leave the server."""
 
 import datetime as dt
-import hashlib
 import math
 import re
 
@@ -12,8 +11,8 @@ from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
 from locations.clock import clock_speed, route_time_at, wall_now
-from locations.live import answer_at, due_count, encode, iso_z, live_route, trail
-from tracker.decorators import api_get, cache_policy, json_error
+from locations.live import answer_at, due_count, encode, etag_for, iso_z, live_route, trail
+from tracker.decorators import api_get, json_error
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -46,14 +45,15 @@ def hop_lifetime(next_hop: dt.datetime | None, wall: dt.datetime) -> int:
 
 
 @api_get
-@cache_policy("no-store")
 def time_view(request: HttpRequest) -> HttpResponse:
-    """The route clock, for viewers to sync to."""
+    """The route clock, for viewers to sync to; never cached, since every reading is of its own moment."""
     at = route_time_at(wall_now())
     now_ms = (at - EPOCH) // dt.timedelta(milliseconds=1)
-    return json_response(
+    response = json_response(
         {"now": iso_z(EPOCH + dt.timedelta(milliseconds=now_ms)), "now_ms": now_ms, "speed": clock_speed()}
     )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api_get
@@ -94,7 +94,7 @@ def trail_view(request: HttpRequest) -> HttpResponse:
         return json_error(404, "No such trail: the revision is not live or not that many stops are due.")
     body = encode(trail(route, upto))
     # Its bytes can never change, so an ETag lets a browser revalidate cheaply once its copy is evicted.
-    etag = f'"{route.revision}.{upto}.{hashlib.sha256(body).hexdigest()[:16]}"'
+    etag = etag_for(f"{route.revision}.{upto}", body)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = IMMUTABLE
     response["ETag"] = etag

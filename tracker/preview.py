@@ -2,12 +2,14 @@
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from locations.clock import is_rehearsal, route_now
@@ -60,7 +62,11 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "at": at,
         "answer": answer.payload,
         "answer_json": json.dumps(answer.payload, indent=2, ensure_ascii=False),
-        "trail_url": (f"/api/v1/trail?revision={route.revision}&upto={answer.visited}" if route is not None else None),
+        "trail_url": (
+            f"{reverse('api_trail')}?{urlencode({'revision': route.revision, 'upto': answer.visited})}"
+            if route is not None
+            else None
+        ),
         "links": hop_links(route, answer.visited),
         "rehearsal": is_rehearsal(),
         "route_now": route_now(),
