@@ -1,6 +1,7 @@
 """The elves' admin: the inbox, a letter's page with claim and reply, bulk replies, personas and templates."""
 
 from collections.abc import Callable
+from typing import override
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -42,6 +43,7 @@ class ClaimedFilter(admin.SimpleListFilter):
     title = "claimed"
     parameter_name = "claimed"
 
+    @override
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("me", "Claimed by me"), ("others", "Claimed by others"), ("nobody", "Not claimed")]
 
@@ -66,9 +68,11 @@ class ReplyInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
 
+    @override
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -106,6 +110,7 @@ class LetterAdmin(admin.ModelAdmin):
         return format_html('<div class="letter-text">{}</div>', linebreaks(letter.text))
 
     # Letters come from children, never from this admin; elves change them only through the actions.
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -302,12 +307,14 @@ class ReplyAdmin(admin.ModelAdmin):
     )  # fmt: skip
 
     # A reply is written on its letter's page and then is a record: nobody edits what was sent.
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         return obj is None and super().has_change_permission(request)
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         return False
 

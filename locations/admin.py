@@ -1,5 +1,7 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+from typing import override
+
 import pytz
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -37,9 +39,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     # No bulk actions: "delete selected" would bypass the rule that the live revision stays.
     actions = None
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -157,7 +161,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, f"admin/locations/revision/{template}", context)
 
     @staticmethod
-    def _sync_run_link(synced_by: str, result: SyncResult) -> str:
+    def _sync_run_link(result: SyncResult) -> str:
         run = result.run
         if run is None:
             return ""
@@ -171,7 +175,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         if request.method == "POST":
             synced_by = f"admin:{request.user.get_username()}"
-            self.report_sync(request, sync_route(synced_by=synced_by), synced_by)
+            self.report_sync(request, sync_route(synced_by=synced_by))
             return redirect("admin:locations_revision_changelist")
         context = self.admin_site.each_context(request) | {
             "opts": self.opts,
@@ -181,7 +185,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         }
         return self._confirmation(request, "sync_confirmation.html", context)
 
-    def report_sync(self, request: HttpRequest, result: SyncResult, synced_by: str) -> None:
+    def report_sync(self, request: HttpRequest, result: SyncResult) -> None:
         """Tell the organiser what the sync did, with a link to what to look at next."""
         if result.outcome == SyncRun.Outcome.PUBLISHED:
             url = reverse("admin:locations_revision_change", args=[result.revision.pk])
@@ -197,7 +201,7 @@ class RevisionAdmin(ReadOnlyAdmin):
                 format_html(
                     "The sheet has {} error(s), so nothing was published; the live route is unchanged.{}",
                     count,
-                    self._sync_run_link(synced_by, result),
+                    self._sync_run_link(result),
                 ),
             )
         else:
@@ -206,7 +210,7 @@ class RevisionAdmin(ReadOnlyAdmin):
                 format_html(
                     "The sync failed: {} The live route is unchanged.{}",
                     result.message,
-                    self._sync_run_link(synced_by, result),
+                    self._sync_run_link(result),
                 ),
             )
 
@@ -274,12 +278,14 @@ class RevisionFilter(admin.SimpleListFilter):
     title = "revision"
     parameter_name = "revision"
 
+    @override
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [
             (str(number), f"Revision {number}{' (live)' if is_live else ''}")
             for number, is_live in Revision.objects.values_list("number", "is_live")
         ]
 
+    @override
     def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
         if self.value() is None:
             return queryset.filter(revision__is_live=True)
@@ -317,6 +323,7 @@ class StopAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Stop | None = None) -> bool:
         return False
 

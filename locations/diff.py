@@ -218,7 +218,7 @@ def _pair_by(
     return pairs, unpaired_old, unpaired_new
 
 
-def _always(old: StopState, new: StopState) -> bool:
+def _always(_old: StopState, _new: StopState) -> bool:
     return True
 
 

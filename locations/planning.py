@@ -91,7 +91,6 @@ class _Window:
     earliest: int  # local midnight that starts the night
     latest: int  # one second before the local deadline
     target: int  # the evening moment Santa aims for
-    solar: float  # hours east of Greenwich by the sun, next to the zone's offset (breaks ties westward)
 
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
@@ -238,7 +237,7 @@ def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.time
     evening_start = max(earliest, _instant(zone, midnight + deadline_span - EVENING, later=True))
     evening_end = max(evening_start, min(latest, _instant(zone, midnight + deadline_span - MARGIN, later=False)))
     target = min(max(aim_seconds, evening_start), evening_end)
-    return _Window(earliest=earliest, latest=latest, target=target, solar=solar)
+    return _Window(earliest=earliest, latest=latest, target=target)
 
 
 def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_stops: int, step: int) -> str:

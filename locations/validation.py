@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pytz
 
@@ -20,8 +20,6 @@ from locations.geography import (
 from locations.table import RouteTable, SheetRow
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
-OPTIONAL_COLUMNS = ("region", "timezone", "presents", "fact", "notes")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 ERROR_CODES = (
     "missing_column",
     "missing_value",
@@ -52,13 +50,6 @@ class Finding:
     code: str
     value: str
     message: str
-
-    @property
-    def is_error(self) -> bool:
-        return self.code in ERROR_CODES
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -101,6 +92,20 @@ class Report:
         }
 
     row_count: int = 0
+
+    def as_text(self) -> str:
+        """The text form of check_route: one line per finding, then a summary line."""
+        lines = [
+            f"row {finding.row}, {finding.column}: {kind} {finding.code}: {finding.message}"
+            for kind, findings in (("error", self.errors), ("warning", self.warnings))
+            for finding in findings
+        ]
+        stops = len(self.stops) if self.ok else self.row_count
+        lines.append(
+            f"{stops} stops, {len(self.errors)} errors, {len(self.warnings)} warnings "
+            f"(night {self.night:%Y-%m-%d}, deadline {self.deadline})."
+        )
+        return "\n".join(lines)
 
 
 def _public(finding: Finding) -> dict:

@@ -45,7 +45,7 @@ def hop_lifetime(next_hop: dt.datetime | None, wall: dt.datetime) -> int:
 
 
 @api_get
-def time_view(request: HttpRequest) -> HttpResponse:
+def time_view(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 (Django passes every view its request)
     """The route clock, for viewers to sync to; never cached, since every reading is of its own moment."""
     at = route_time_at(wall_now())
     now_ms = (at - EPOCH) // dt.timedelta(milliseconds=1)

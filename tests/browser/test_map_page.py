@@ -7,6 +7,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import override
 
 import pycountry
 import pytest
@@ -42,6 +43,7 @@ class Tags(HTMLParser):
         if self._open in ("script", "style") and data.strip():
             self.inline.append(self._open)
 
+    @override
     def handle_endtag(self, tag: str) -> None:
         self._open = None
 

@@ -42,7 +42,7 @@ class _Mailroom:
         self.received: list[EmailMessage] = []
         self.envelopes: list[Envelope] = []
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Mailbox busy, try again later"

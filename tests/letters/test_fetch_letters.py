@@ -111,7 +111,7 @@ class StopPolling(Exception):
 
 
 def test_every_keeps_polling_and_survives_a_failed_round(imap_settings, dovecot, monkeypatch, capsys):
-    from letters.management.commands import fetch_letters
+    from locations.management import every
 
     dovecot.deliver(letter(1))
     proxy = CuttingProxy(dovecot.port)
@@ -128,7 +128,7 @@ def test_every_keeps_polling_and_survives_a_failed_round(imap_settings, dovecot,
         else:
             raise StopPolling
 
-    monkeypatch.setattr(fetch_letters, "sleep", between_rounds)
+    monkeypatch.setattr(every, "sleep", between_rounds)
     try:
         with pytest.raises(StopPolling):
             call_command("fetch_letters", "--every", "60")

@@ -10,7 +10,7 @@ from locations.models import Revision, Stop
 from locations.sources import read_csv
 from locations.sync import publish_table
 from locations.table import SourceError
-from locations.validation import COLUMNS, ERROR_CODES, WARNING_CODES, validate_route
+from locations.validation import ERROR_CODES, WARNING_CODES, validate_route
 from tests.conftest import route_table
 
 REAL_PLACES = [
@@ -42,6 +42,10 @@ plausible_cell = {
 any_cell = st.one_of(
     st.text(max_size=30), st.sampled_from(["", "nan", "inf", "-0", "1e400", "\x00", "\U0001d7dc\U0001d7da"])
 )
+
+
+# Every column of the brief's sheet format.
+COLUMNS = ("city", "country", "latitude", "longitude", "arrival", "region", "timezone", "presents", "fact", "notes")
 
 
 @st.composite

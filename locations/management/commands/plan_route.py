@@ -3,9 +3,10 @@
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from locations.management.commands._route_options import add_route_options
 from locations.planning import check_plan, coming_night, plan_route, read_places, route_csv
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         "Exits 1 when a place has an error or cannot fit; the places that fit are still written."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", help="the places: a .csv or .xlsx path, or a Google Sheet URL or key")
         parser.add_argument("-o", "--output", help="write the route to this file (default: standard output)")
         parser.add_argument(
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         )
         add_route_options(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         night = options["night"] or settings.TRACKER_ROUTE_NIGHT or coming_night(dt.datetime.now(dt.UTC).date())
         deadline = options["deadline"] or settings.TRACKER_ROUTE_DEADLINE
         try:
