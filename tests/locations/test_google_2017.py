@@ -4,6 +4,7 @@ docs/google-2017-route.md explains these numbers; when a check changes them, upd
 """
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -12,11 +13,13 @@ import pytest
 from locations.sources import read_source
 from locations.sync import check_table
 
-# CI clones the repository next to shared/, as on the development machine: <clone>/../shared/real-data/.
-REAL_ROUTE = Path(__file__).resolve().parents[2].parent / "shared" / "real-data" / "google-santa-tracker-2017.json"
-pytestmark = pytest.mark.skipif(
-    not REAL_ROUTE.parent.is_dir(), reason=f"{REAL_ROUTE.parent} is absent: the shared real-data folder is not here"
-)
+# Unchanged from google/santa-tracker-android (Apache-2.0); tests/data/README.md says where it comes from.
+REAL_ROUTE = Path(__file__).resolve().parents[1] / "data" / "google-santa-tracker-2017.json"
+REAL_ROUTE_SHA256 = "3149fbce46982d52a0457f962e798116b9285b99b7b0de2969b67c3098117510"
+
+
+def test_the_fixture_is_googles_file_unchanged():
+    assert hashlib.sha256(REAL_ROUTE.read_bytes()).hexdigest() == REAL_ROUTE_SHA256
 
 
 @pytest.fixture(scope="module")
