@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from locations.clock import route_now
-from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision
+from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision, rewind
 from locations.geography import local_time
 from locations.links import linked_findings
 from locations.models import Revision, Stop, SyncRun
@@ -194,6 +194,9 @@ class RevisionAdmin(ReadOnlyAdmin):
             )
         elif result.outcome == SyncRun.Outcome.UNCHANGED:
             messages.info(request, result.message)
+        elif result.outcome == SyncRun.Outcome.HELD:
+            url = reverse("admin:locations_revision_make_live", args=[result.revision.pk])
+            messages.warning(request, format_html('{} <a href="{}">Review and make it live</a>.', result.message, url))
         elif result.outcome == SyncRun.Outcome.INVALID:
             count = len(result.report.errors) if result.report else 0
             messages.error(
@@ -231,10 +234,13 @@ class RevisionAdmin(ReadOnlyAdmin):
                 messages.success(request, f"{revision} is live. Viewers pick it up on their next poll.")
             return HttpResponseRedirect(change_url)
         live = live_revision()
+        now = route_now()
+        taken_back = rewind(live, revision, now) if live is not None and not revision.is_live else None
         context = (
             self.admin_site.each_context(request)
-            | diff_context(diff_revisions(live, revision, route_now()))
+            | diff_context(diff_revisions(live, revision, now))
             | {
+                "rewind": taken_back if taken_back is not None and not taken_back.is_empty else None,
                 "opts": self.opts,
                 "title": f"Make {revision} live?",
                 "original": revision,

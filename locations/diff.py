@@ -135,6 +135,56 @@ def diff_revisions(old: Revision | None, new: Revision, now: dt.datetime) -> Rev
     return diff
 
 
+@dataclass(frozen=True)
+class Rewind:
+    """What viewers would lose at route time `now` if one revision replaced another: nothing when `is_empty`.
+
+    `lost` are stops viewers have seen that would be gone or not yet due again; `reordered` says the
+    stops they have seen would come in another order. A correction that keeps a seen stop seen (a
+    country fix, a small move, a retime that stays in the past and in order) takes nothing back.
+    """
+
+    due_before: int
+    due_after: int
+    lost: tuple[StopState, ...]
+    reordered: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return self.due_after >= self.due_before and not self.lost and not self.reordered
+
+    def summary(self) -> str:
+        """One sentence for the organiser, naming what viewers would lose."""
+        parts = []
+        if self.due_after < self.due_before:
+            parts.append(f"the stops visited now would drop from {self.due_before} to {self.due_after}")
+        if self.lost:
+            names = ", ".join(f"{stop.city} ({stop.country})" for stop in self.lost[:5])
+            more = f" and {len(self.lost) - 5} more" if len(self.lost) > 5 else ""
+            parts.append(f"{len(self.lost)} stop(s) viewers have seen would disappear: {names}{more}")
+        if self.reordered:
+            parts.append("the stops viewers have seen would come in another order")
+        return "; ".join(parts) + "." if parts else "Viewers lose nothing."
+
+
+def rewind(old: Revision | None, new: Revision, now: dt.datetime) -> Rewind:
+    """What replacing OLD (the live revision) by NEW at route time `now` would take back from viewers."""
+    old_stops = stop_states(old) if old is not None else []
+    new_stops = stop_states(new)
+    seen = [stop for stop in old_stops if stop.arrival <= now]
+    pairs, _removed, _added = match_stops(seen, new_stops)
+    kept = {before.index: after for before, after in pairs if after.arrival <= now}
+    lost = tuple(stop for stop in seen if stop.index not in kept)
+    # The seen stops that stay seen must keep their order among the new revision's due stops.
+    order = [kept[stop.index].arrival for stop in seen if stop.index in kept]
+    return Rewind(
+        due_before=len(seen),
+        due_after=sum(stop.arrival <= now for stop in new_stops),
+        lost=lost,
+        reordered=order != sorted(order),
+    )
+
+
 def previous_revision(revision: Revision) -> Revision | None:
     """The revision numbered just before this one, which its diff is against."""
     return Revision.objects.filter(number__lt=revision.number).order_by("-number").first()

@@ -41,6 +41,11 @@ class Revision(SheetPosition):
     night = models.DateField()
     deadline = models.CharField(max_length=5)
     is_live = models.BooleanField(default=False)
+    is_held = models.BooleanField(
+        default=False,
+        help_text="Published by a sync but held back: it would take back stops viewers have seen. "
+        "An organiser makes it live after confirming.",
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -94,7 +99,8 @@ class SyncRun(SheetPosition):
 
     class Outcome(models.TextChoices):
         PUBLISHED = "published", "published a new revision"
-        UNCHANGED = "unchanged", "unchanged since the live revision"
+        UNCHANGED = "unchanged", "unchanged since the latest revision"
+        HELD = "held", "held: it would take back what viewers saw"
         INVALID = "invalid", "rejected: the sheet has errors"
         FAILED = "failed", "failed: the source could not be read"
 

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from locations.clock import route_now
+from locations.diff import Rewind, rewind
 from locations.live import forget_live_route
 from locations.models import Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
@@ -36,6 +38,7 @@ class SyncResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the live route is what the source says (published or unchanged); a held revision is not."""
         return self.outcome in (SyncRun.Outcome.PUBLISHED, SyncRun.Outcome.UNCHANGED)
 
 
@@ -71,16 +74,18 @@ def sync_route(
     night: dt.date | None = None,
     deadline: str | None = None,
     session: "requests.Session | None" = None,
+    allow_rewind: bool = False,
 ) -> SyncResult:
     """Read, check and publish a route; on any failure the live revision is left as it was.
 
+    A revision that would take back stops viewers have seen is held, not made live, unless allow_rewind.
     session is the requests Session a Google Sheet is read through (tests point it at a local fake).
     """
     source = source or configured_source()
     started = timezone.now()
     try:
         table = read_source(source, session=session)
-        result = publish_table(table, synced_by, night=night, deadline=deadline)
+        result = publish_table(table, synced_by, night=night, deadline=deadline, allow_rewind=allow_rewind)
         result.table = table
     except SourceError as exc:
         result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
@@ -89,9 +94,17 @@ def sync_route(
 
 
 def publish_table(
-    table: RouteTable, synced_by: str, night: dt.date | None = None, deadline: str | None = None
+    table: RouteTable,
+    synced_by: str,
+    night: dt.date | None = None,
+    deadline: str | None = None,
+    allow_rewind: bool = False,
 ) -> SyncResult:
-    """Publish an already read table as the new live revision if it passes every check."""
+    """Publish an already read table as the new live revision if it passes every check.
+
+    When it would take back what viewers have seen at route time now (fewer stops due, a due stop gone,
+    due stops reordered), the new revision is stored but held (outcome HELD) unless allow_rewind.
+    """
     report = check_table(table, night, deadline)
     if not report.ok:
         return SyncResult(
@@ -111,6 +124,13 @@ def publish_table(
     ):
         if latest.is_live:
             message = f"Revision {latest.number} is live and unchanged."
+        elif latest.is_held:
+            live = live_revision()
+            message = (
+                f"The source matches revision {latest.number}, which is held: it would take back what viewers "
+                f"saw. Revision {live.number if live else '-'} stays live until an organiser makes "
+                f"{latest.number} live in the admin."
+            )
         else:
             live = live_revision()
             message = (
@@ -120,11 +140,19 @@ def publish_table(
         return SyncResult(SyncRun.Outcome.UNCHANGED, message, latest, report)
     for attempt in range(3):
         try:
-            revision = _publish(table, report, checksum, synced_by)
+            revision, taken_back = _publish(table, report, checksum, synced_by, allow_rewind)
             break
         except IntegrityError:
             if attempt == 2:
                 raise
+    if taken_back is not None:
+        return SyncResult(
+            SyncRun.Outcome.HELD,
+            f"Revision {revision.number} is held, not live: {taken_back.summary()} "
+            "Check it in the admin and make it live there, or run sync_route --allow-rewind.",
+            revision,
+            report,
+        )
     return SyncResult(
         SyncRun.Outcome.PUBLISHED,
         f"Revision {revision.number} with {len(report.stops)} stops is live.",
@@ -134,7 +162,10 @@ def publish_table(
 
 
 @transaction.atomic
-def _publish(table: RouteTable, report: Report, checksum: str, synced_by: str) -> Revision:
+def _publish(
+    table: RouteTable, report: Report, checksum: str, synced_by: str, allow_rewind: bool
+) -> tuple[Revision, Rewind | None]:
+    """Store the next revision and make it live; hold it instead when it would take back what viewers saw."""
     number = (Revision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     revision = Revision.objects.create(
         number=number,
@@ -153,16 +184,23 @@ def _publish(table: RouteTable, report: Report, checksum: str, synced_by: str) -
         [Stop(revision=revision, index=index, **dataclasses.asdict(stop)) for index, stop in enumerate(report.stops)],
         batch_size=1000,
     )
+    live = Revision.objects.select_for_update().filter(is_live=True).first()
+    if live is not None and not allow_rewind:
+        taken_back = rewind(live, revision, route_now())
+        if not taken_back.is_empty:
+            Revision.objects.filter(pk=revision.pk).update(is_held=True)
+            revision.is_held = True
+            return revision, taken_back
     make_live(revision)
-    return revision
+    return revision, None
 
 
 @transaction.atomic
 def make_live(revision: Revision) -> None:
     """Make one revision the live one (also how organisers roll back)."""
     Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
-    Revision.objects.filter(pk=revision.pk).update(is_live=True)
-    revision.is_live = True
+    Revision.objects.filter(pk=revision.pk).update(is_live=True, is_held=False)
+    revision.is_live, revision.is_held = True, False
     # This process serves the new revision from its next request after the commit (and at once when the
     # caller's transaction is a test's); other processes notice within a second.
     forget_live_route()

@@ -15,6 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", nargs="?", help="a .csv or .xlsx path, or a Google Sheet URL or key")
         add_every_option(parser, "syncing")
+        parser.add_argument(
+            "--allow-rewind",
+            action="store_true",
+            help="make the revision live even if it takes back stops viewers have seen (otherwise it is held)",
+        )
         add_route_options(parser)
 
     def handle(
@@ -22,12 +27,15 @@ class Command(BaseCommand):
         *args: str,
         source: str | None,
         every: float | None,
+        allow_rewind: bool,
         night: dt.date | None,
         deadline: str | None,
         **options: object,
     ) -> None:
         def one_round() -> None:
-            result = sync_route(source, synced_by="sync_route", night=night, deadline=deadline)
+            result = sync_route(
+                source, synced_by="sync_route", night=night, deadline=deadline, allow_rewind=allow_rewind
+            )
             if result.report is not None and (result.report.errors or result.report.warnings):
                 self.stdout.write(result.report.as_text())
             if not result.ok:
