@@ -107,6 +107,11 @@ def zone_sharers() -> dict[str, frozenset[str]]:
     return {zone: frozenset(codes) for zone, codes in sharers.items()}
 
 
+def zone_keepers(zone: str) -> frozenset[str]:
+    """The countries that keep a zone's clock: its owner in zone.tab and those zone1970.tab says share it."""
+    return countries_of_zone(zone) | zone_sharers().get(zone, frozenset())
+
+
 def countries_of_zone(zone: str) -> frozenset[str]:
     """The countries a zone belongs to; empty for ocean zones such as Etc/GMT+5."""
     return zone_countries().get(zone, frozenset())
@@ -120,11 +125,14 @@ def _cities() -> tuple[np.ndarray, np.ndarray, list[str]]:
     return latitudes, longitudes, [city["countrycode"] for city in cities]
 
 
-def nearest_city_country(latitude: float, longitude: float) -> str:
-    """The country of the GeoNames city nearest to a point (great-circle distance)."""
+def nearest_city_country(latitude: float, longitude: float, among: frozenset[str] | None = None) -> str:
+    """The country of the GeoNames city nearest to a point (great-circle distance), optionally only among
+    the cities of the countries in AMONG (which must hold at least one city)."""
     latitudes, longitudes, countries = _cities()
     lat, lng = math.radians(latitude), math.radians(longitude)
     cosine = np.sin(latitudes) * math.sin(lat) + np.cos(latitudes) * math.cos(lat) * np.cos(longitudes - lng)
+    if among is not None:
+        cosine = np.where(np.isin(np.array(countries), sorted(among)), cosine, -2.0)
     return countries[int(np.argmax(cosine))]
 
 
@@ -137,13 +145,17 @@ def country_at(zone: str, country: str, latitude: float, longitude: float) -> st
     passes while Hanoi, TH and Phoenix given as CA (Canada shares America/Phoenix) do not.
     """
     owners = countries_of_zone(zone)
-    keepers = owners | zone_sharers().get(zone, frozenset())
+    keepers = zone_keepers(zone)
     if len(keepers) <= 1:
         return None if country in keepers else next(iter(sorted(owners)), None)
     nearest = nearest_city_country(latitude, longitude)
     if nearest in keepers:
         return None if nearest == country else nearest
-    return None if country in owners else next(iter(sorted(owners)), None)
+    if country in owners:
+        return None
+    # No keeper's city is nearest (Hekou, CN, sits in the Asia/Bangkok polygon): name the keeper whose
+    # cities are nearest, never an arbitrary one.
+    return nearest_city_country(latitude, longitude, among=keepers)
 
 
 def sole_owner(zone: str | None) -> str | None:
@@ -160,6 +172,13 @@ def country_mismatch(zone: str | None, country: str, latitude: float, longitude:
     actual = country_at(zone, country, latitude, longitude)
     if actual is None:
         return None
+    keepers = zone_keepers(zone)
+    if len(keepers) > 1 and nearest_city_country(latitude, longitude) not in keepers:
+        named = ", ".join(describe(code) for code in sorted(keepers, key=public_country_name))
+        return (
+            f"the coordinates lie in {zone}, the clock of {named}; the nearest of them is {describe(actual)}, "
+            f"not {describe(country)}"
+        )
     return f"the coordinates lie in {zone}, which belongs to {describe(actual)}, not {describe(country)}"
 
 
