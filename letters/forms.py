@@ -1,55 +1,62 @@
 """Forms: the public letter to Santa, and the elves' reply and bulk-reply forms."""
 
-import pycountry
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from letters.models import ElfPersona, ReplyTemplate
 from letters.replies import MAX_REPLY_LENGTH, personas_for
-from locations.geography import public_country_name
+from locations.geography import country_names_in
 
 MAX_LETTER_LENGTH = 5000
 MAX_NAME_LENGTH = 100
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country by its common English name, sorted, after a blank choice."""
-    names = sorted(
-        ((country.alpha_2, public_country_name(country.alpha_2)) for country in pycountry.countries),
-        key=lambda choice: choice[1],
-    )
-    return [("", "I'd rather not say"), *names]
+    """The country list in the active language, after a blank choice; called on each use, so per request."""
+    return [("", gettext("I'd rather not say")), *country_names_in(translation.to_locale(translation.get_language()))]
 
 
 class LetterForm(forms.Form):
-    """The public "Write to Santa" form."""
+    """The public "Write to Santa" form, in the page's language (Django translates its own error messages)."""
 
-    name = forms.CharField(label="Your name", max_length=MAX_NAME_LENGTH)
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=MAX_NAME_LENGTH)
     email = forms.EmailField(
-        label="Email address for Santa's reply",
-        help_text="A grown-up's address is fine. We only use it to answer this letter.",
+        label=gettext_lazy("Email address for Santa's reply"),
+        help_text=gettext_lazy("A grown-up's address is fine. We only use it to answer this letter."),
         max_length=254,
     )
     message = forms.CharField(
-        label="Your letter",
-        help_text=f"Up to {MAX_LETTER_LENGTH} characters.",
+        label=gettext_lazy("Your letter"),
         max_length=MAX_LETTER_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
     )
-    age = forms.IntegerField(label="How old are you? (optional)", required=False, min_value=1, max_value=120)
-    country = forms.ChoiceField(label="Where do you live? (optional)", required=False, choices=country_choices)
+    age = forms.IntegerField(
+        label=gettext_lazy("How old are you? (optional)"), required=False, min_value=1, max_value=120
+    )
+    country = forms.ChoiceField(
+        label=gettext_lazy("Where do you live? (optional)"), required=False, choices=country_choices
+    )
     # The honeypot: hidden by the stylesheet and from assistive technology; people leave it empty, bots fill it.
     website = forms.CharField(
-        label="Leave this empty",
+        label=gettext_lazy("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Filled in per form: a lazy plural with its number already applied would be translated at import.
+        self.fields["message"].help_text = ngettext(
+            "Up to %(count)s character.", "Up to %(count)s characters.", MAX_LETTER_LENGTH
+        ) % {"count": MAX_LETTER_LENGTH}
 
     def clean_message(self) -> str:
         """A letter needs words, not just spaces."""
         message = self.cleaned_data["message"].strip()
         if not message:
-            raise forms.ValidationError("Your letter is empty: write Santa a few words.")
+            raise forms.ValidationError(gettext("Your letter is empty: write Santa a few words."))
         return message
 
 

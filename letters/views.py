@@ -1,13 +1,35 @@
 """The public side of letters: the "Write to Santa" form and its thank-you page. Nothing else is public."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from letters.forms import LetterForm
 from letters.intake import allow_web_letter, receive_web_letter
+
+
+def rate_limit_message(window: int) -> str:
+    """What a writer over the limit reads, naming the real window (seconds, given in hours or minutes)."""
+    if window % 3600 == 0:
+        hours = window // 3600
+        return ngettext(
+            "Santa has already had all the letters he can take from this address in one hour. "
+            "Please send this one later: the elves will still read it.",
+            "Santa has already had all the letters he can take from this address in %(count)s hours. "
+            "Please send this one later: the elves will still read it.",
+            hours,
+        ) % {"count": hours}
+    minutes = -(-window // 60)
+    return ngettext(
+        "Santa has already had all the letters he can take from this address in one minute. "
+        "Please send this one later: the elves will still read it.",
+        "Santa has already had all the letters he can take from this address in %(count)s minutes. "
+        "Please send this one later: the elves will still read it.",
+        minutes,
+    ) % {"count": minutes}
 
 
 @never_cache  # the page carries a CSRF token; no cache may share it
@@ -24,14 +46,15 @@ def write(request: HttpRequest) -> HttpResponse:
         return render(request, "letters/write.html", {"form": form}, status=400)
     data = form.cleaned_data
     if not allow_web_letter(data["email"], request.META.get("REMOTE_ADDR", "")):
-        return render(request, "letters/write.html", {"form": form, "rate_limited": True}, status=429)
+        context = {"form": form, "rate_limited": rate_limit_message(settings.LETTERS_RATE_WINDOW)}
+        return render(request, "letters/write.html", context, status=429)
     receive_web_letter(
         name=data["name"],
         email=data["email"],
         message=data["message"],
         age=data["age"],
         country=data["country"],
-        language=get_language_from_request(request),
+        language=get_language(),  # the page's, from its URL: the language the child chose to write in
     )
     return redirect("letters:thanks")
 

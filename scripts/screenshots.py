@@ -59,7 +59,7 @@ def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Pat
         )
         try:
             page = context.new_page()
-            page.goto(url)
+            page.goto(f"{url}/en/")
             page.wait_for_selector(f"#tracker[data-status={shot.status}]", state="attached", timeout=15_000)
             page.wait_for_selector("path.land", state="attached", timeout=15_000)
             if shot.mid_hop:

@@ -1,7 +1,6 @@
 """The live map page: a static shell in the viewer's language that carries no route data."""
 
 import gettext
-import re
 from functools import lru_cache
 
 import pycountry
@@ -9,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -18,29 +17,6 @@ from locations.geography import public_country_name
 
 # The page holds no route data, so a browser or CDN may keep it briefly; a new deploy shows within this.
 PAGE_MAX_AGE = 60
-# "fr-CA;q=0.8": a language range and its optional weight.
-_ACCEPT_LANGUAGE = re.compile(r"\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*")
-
-
-def page_language(accept_language: str) -> str:
-    """The best of settings.LANGUAGES for an Accept-Language header; LANGUAGE_CODE when none fits."""
-    weighted = []
-    for position, item in enumerate(accept_language.split(",")[:20]):
-        match = _ACCEPT_LANGUAGE.fullmatch(item)
-        if match is None or match[1] == "*":
-            continue
-        try:
-            weight = float(match[2]) if match[2] else 1.0
-        except ValueError:
-            continue
-        if weight > 0:
-            weighted.append((-weight, position, match[1].lower()))
-    for _weight, _position, code in sorted(weighted):
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
 
 
 @lru_cache(maxsize=32)
@@ -78,24 +54,20 @@ def map_text() -> dict[str, str]:
 
 @require_safe
 def map_page(request: HttpRequest) -> HttpResponse:
-    """The map: a shell the browser fills from /api/v1/now and /api/v1/trail, in the viewer's language."""
-    language = page_language(request.headers.get("Accept-Language", ""))
-    with translation.override(language):
-        response = render(
-            request,
-            "tracker/map.html",
-            {
-                "language": language,
-                "rehearsal": is_rehearsal(),
-                "speed": clock_speed(),
-                "country_names": country_names(language),
-                "map_text": map_text(),
-                "tile_url": settings.TRACKER_TILE_URL,
-                "tile_attribution": settings.TRACKER_TILE_ATTRIBUTION,
-                "cache_cap": settings.TRACKER_CACHE_CAP,
-            },
-        )
+    """The map: a shell the browser fills from /api/v1/now and /api/v1/trail, in the URL's language."""
+    # The same for everyone who asks for this address, so no Vary: the language is in the URL.
+    response = render(
+        request,
+        "tracker/map.html",
+        {
+            "rehearsal": is_rehearsal(),
+            "speed": clock_speed(),
+            "country_names": country_names(translation.get_language()),
+            "map_text": map_text(),
+            "tile_url": settings.TRACKER_TILE_URL,
+            "tile_attribution": settings.TRACKER_TILE_ATTRIBUTION,
+            "cache_cap": settings.TRACKER_CACHE_CAP,
+        },
+    )
     patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language"])
-    response["Content-Language"] = language
     return response

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, whose trailing-slash redirect resolves URLs that need the language active.
+    "tracker.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.languages.language_links",
             ],
         },
     },
@@ -119,8 +122,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en"
-# The languages the map is written in (tracker/locale); each viewer gets the best match for their browser.
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("fr", "Français")]
+# The languages the map and the letter pages are written in (tracker/locale, letters/locale), each at its
+# own address (/de/, /ja/letters/write/); / sends a browser to its best match. docs/translations.md.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("it", "Italian"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("pt-br", "Brazilian Portuguese"),
+    ("ja", "Japanese"),
+    ("ar", "Arabic"),
+]
+# makemessages (scripts/translations) files each string under the first of these that holds its source;
+# the project-level templates/ go to the first.
+LOCALE_PATHS = [BASE_DIR / "tracker" / "locale", BASE_DIR / "letters" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

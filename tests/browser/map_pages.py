@@ -67,15 +67,16 @@ class OpenMap:
         return {url: n for url, n in counts.items() if n > 1}
 
 
-def open_map(context: object, url: str, *, skew: float = 0.0, wait: bool = True) -> OpenMap:
-    """Open the map in a new page of `context`, recording requests and errors; wait for its first answer."""
+def open_map(context: object, site: str, *, language: str = "en", skew: float = 0.0, wait: bool = True) -> OpenMap:
+    """Open the map at `site`/`language`/ in a new page of `context`, recording requests and errors; wait for its
+    first answer."""
     page = context.new_page()
     opened = OpenMap(page, skew)
     page.add_init_script(WATCH_SCRIPT)
     page.on("request", lambda request: opened.requests.append(request.url))
     page.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
     page.on("pageerror", lambda error: opened.errors.append(str(error)))
-    page.goto(url)
+    page.goto(f"{site}/{language}/")
     if wait:
         page.wait_for_selector("#tracker[data-visited]", state="attached", timeout=15_000)
     return opened

@@ -44,7 +44,7 @@ def test_the_first_load_is_under_300_kb_with_static_files_compressed_and_immutab
     try:
         page = context.new_page()
         finished = watch(page)
-        page.goto(site)
+        page.goto(f"{site}/en/")
         page.wait_for_selector(f"#tracker[data-status={state}]", state="attached", timeout=15_000)
         page.wait_for_selector("path.land", state="attached", timeout=15_000)
         page.wait_for_load_state("networkidle")

@@ -27,7 +27,7 @@ def test_scripts_run_starts_the_reply_worker_beside_the_server_and_stops_it_when
             if process.poll() is not None:
                 break
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/letters/write/", timeout=2):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/letters/write/", timeout=2):
                     break
             except OSError:
                 time.sleep(0.5)

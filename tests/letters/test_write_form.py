@@ -3,14 +3,17 @@
 import re
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from letters.models import Letter
 
 pytestmark = pytest.mark.django_db
 
-WRITE = "/letters/write/"
+WRITE = "/en/letters/write/"
+THANKS = "/en/letters/thanks/"
 
 
 def letter_data(**changes: str) -> dict[str, str]:
@@ -25,8 +28,10 @@ def letter_data(**changes: str) -> dict[str, str]:
     } | changes
 
 
-def test_the_form_lives_at_letters_write():
+def test_the_form_lives_at_letters_write_under_each_language():
     assert reverse("letters:write") == WRITE
+    with translation.override("ja"):
+        assert reverse("letters:write") == "/ja/letters/write/"
 
 
 def test_the_form_page_is_never_cached_and_carries_a_csrf_token(client):
@@ -38,7 +43,7 @@ def test_the_form_page_is_never_cached_and_carries_a_csrf_token(client):
 
 
 def test_the_letter_pages_have_no_inline_scripts_or_styles(client):
-    pages = [client.get(WRITE), client.post(WRITE, letter_data(email="")), client.get("/letters/thanks/")]
+    pages = [client.get(WRITE), client.post(WRITE, letter_data(email="")), client.get(THANKS)]
 
     for page in pages:
         html = page.text
@@ -48,11 +53,12 @@ def test_the_letter_pages_have_no_inline_scripts_or_styles(client):
         assert not re.search(r"\son[a-z]+=", html)
 
 
-def test_a_letter_is_stored_and_the_writer_thanked(client):
-    response = client.post(WRITE, letter_data(), HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.8")
+def test_a_letter_is_stored_in_the_pages_language_and_the_writer_thanked_in_it(client):
+    # The browser prefers German, but the child chose the French page: the letter is in French.
+    response = client.post("/fr/letters/write/", letter_data(), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.8")
 
     assert response.status_code == 302
-    assert response["Location"] == "/letters/thanks/"
+    assert response["Location"] == "/fr/letters/thanks/"
     letter = Letter.objects.get()
     assert (letter.sender_name, letter.sender_email, letter.age, letter.country) == (
         "Aroha",
@@ -63,11 +69,11 @@ def test_a_letter_is_stored_and_the_writer_thanked(client):
     assert letter.text == "Dear Santa, please bring a kite. I have been good!"
     assert letter.source == Letter.Source.WEB
     assert letter.status == Letter.Status.NEW
-    assert letter.language == "fr"  # from Accept-Language, as far as Django knows the language
+    assert letter.language == "fr"
 
 
 def test_the_thank_you_page_is_friendly_and_publicly_cacheable(client):
-    response = client.get("/letters/thanks/")
+    response = client.get(THANKS)
 
     assert response.status_code == 200
     assert "Your letter is on its way to the North Pole" in response.text
@@ -87,7 +93,7 @@ def test_a_filled_honeypot_looks_like_success_but_stores_nothing(client):
     response = client.post(WRITE, letter_data(website="https://cheap-pills.example"))
 
     assert response.status_code == 302
-    assert response["Location"] == "/letters/thanks/"
+    assert response["Location"] == THANKS
     assert Letter.objects.count() == 0
 
 
@@ -101,6 +107,7 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
 
 def test_the_rate_limit_counts_letters_per_email_address(client, settings):
     settings.LETTERS_RATE_LIMIT = 2
+    settings.LETTERS_RATE_WINDOW = 86400
 
     first = client.post(WRITE, letter_data())
     second = client.post(WRITE, letter_data(email="AROHA@example.co.nz"))
@@ -108,7 +115,7 @@ def test_the_rate_limit_counts_letters_per_email_address(client, settings):
     other = client.post(WRITE, letter_data(email="mum@example.co.nz"))
 
     assert [first.status_code, second.status_code, third.status_code, other.status_code] == [302, 302, 429, 302]
-    assert "Santa has already had several letters from this address" in third.text
+    assert "all the letters he can take from this address in 24 hours" in third.text
     assert 'role="alert"' in third.text
     assert Letter.objects.count() == 3
 
@@ -144,8 +151,57 @@ def test_too_long_or_invalid_fields_are_explained_next_to_the_field(client, chan
     assert Letter.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("window", "language", "words"),
+    [
+        (3600, "en", "from this address in one hour. Please send this one later"),
+        (7200, "en", "from this address in 2 hours."),
+        (90, "en", "from this address in 2 minutes."),
+        (86400, "de", "wie er in 24 Stunden annehmen kann"),
+        (86400, "ja", "サンタさんが24時間に受け取れる"),
+        (86400, "pl", "w ciągu 24 godzin"),
+        (7200, "ar", "خلال ساعتين"),
+        (86400, "ar", "خلال 24 ساعة"),
+    ],
+)
+def test_the_rate_limit_message_names_the_real_window_in_the_pages_language(client, settings, window, language, words):
+    settings.LETTERS_RATE_LIMIT = 1
+    settings.LETTERS_RATE_WINDOW = window
+    client.post(f"/{language}/letters/write/", letter_data())
+
+    response = client.post(f"/{language}/letters/write/", letter_data())
+
+    assert response.status_code == 429
+    assert words in response.text
+
+
+@pytest.mark.parametrize("language", ["de", "ja", "ar"])
+def test_the_form_its_errors_and_the_thank_you_page_speak_the_pages_language(client, language):
+    english = ["Your name", "Send my letter to Santa", "Something in your letter needs a look", "Up to 5000"]
+    english += ["I&#x27;d rather not say", "Your letter is on its way", "Back to the map", "Thank you"]
+    write = f"/{language}/letters/write/"
+    pages = [client.get(write), client.post(write, letter_data(name="")), client.get(f"/{language}/letters/thanks/")]
+
+    for page in pages:
+        assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in page.text
+        assert not [words for words in english if words in page.text]
+    with translation.override(language):
+        required = str(forms.Field.default_error_messages["required"])
+    assert required in pages[1].text  # Django's own error messages, in Django's translation
+
+
+def test_the_country_list_is_in_the_pages_language_sorted_as_its_readers_expect(client):
+    html = client.get("/de/letters/write/").text
+
+    assert '<option value="AT">Österreich</option>' in html
+    assert '<option value="CD">Kongo-Kinshasa</option>' in html
+    # Ö files with O, not after Z.
+    assert html.index(">Oman<") < html.index(">Österreich<") < html.index(">Pakistan<")
+
+
 def test_nothing_about_letters_is_public(client, web_letter):
     assert client.get("/letters/").status_code == 404
+    assert client.get("/en/letters/").status_code == 404
     assert client.get(f"/letters/{web_letter.pk}/").status_code == 404
     response = client.get("/admin/letters/letter/")
     assert response.status_code == 302

@@ -187,6 +187,8 @@ def test_no_answer_shows_a_stop_before_it_is_due_or_outlives_the_next_hop(scenar
         "/api/v1/now",
         f"/api/v1/now{scenario['now_query']}",
         "/",
+        "/en/",
+        "/ja/letters/thanks/",
         "/nothing-here",
         "/api/v1/nothing-here",
         "/api/v1/now/",

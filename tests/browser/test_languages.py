@@ -1,0 +1,132 @@
+"""The map and the letter pages in Japanese, Arabic (mirrored), German and English, on a desktop and a phone.
+
+Each page: the right language and direction, nothing wider than the screen, axe-core finds nothing, no CSP
+violation, and a screenshot (into docs/screenshots/ when scripts/screenshots.py asks, else a throwaway folder).
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.map_pages import WATCH_SCRIPT, open_map, put_in_state
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = ["ja", "ar", "de", "en"]
+SCREENS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+# Words each page must show in its language: the letter page's button and heading, the map's tally.
+SEND = {
+    "ja": "サンタさんにお手紙を送る",
+    "ar": "إرسال رسالتي إلى بابا نويل",
+    "de": "Meinen Brief an den Weihnachtsmann schicken",
+}
+SEND["en"] = "Send my letter to Santa"
+THANKS = {"ja": "ありがとう\uff01", "ar": "شكرًا لك!", "de": "Vielen Dank!", "en": "Thank you!"}
+PRESENTS = {"ja": "届けたプレゼント", "ar": "الهدايا الموزَّعة", "de": "Verteilte Geschenke", "en": "Presents delivered"}
+# The part of the page that is wider than the screen, if any: every element's box against the viewport.
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((element) => {
+    const box = element.getBoundingClientRect();
+    const outside = box.right > width + 1 || box.left < -1;
+    return box.width > 0 && outside && !element.closest(".honeypot, .leaflet-pane, .skip-link, .visually-hidden");
+  });
+  const scroll = document.documentElement.scrollWidth - width;
+  return { scroll, wide: wide.slice(0, 5).map((element) => element.outerHTML.slice(0, 120)) };
+}"""
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """docs/screenshots/ when scripts/screenshots.py runs the tests, else a throwaway folder."""
+    folder = Path(os.environ.get("TRACKER_SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screen_context(browser, request) -> Iterator[object]:
+    """A browser context the size of the parametrised screen, phones with touch."""
+    phone = request.node.callspec.params["screen"] == "phone"
+    context = browser.new_context(
+        viewport=SCREENS[request.node.callspec.params["screen"]], is_mobile=phone, has_touch=phone, locale="en-US"
+    )
+    yield context
+    context.close()
+
+
+def check_page(page: object, language: str) -> None:
+    """The page is in `language`, laid out in its direction, fits the screen, and axe-core finds nothing."""
+    assert page.get_attribute("html", "lang") == language
+    direction = "rtl" if language == "ar" else "ltr"
+    assert page.get_attribute("html", "dir") == direction
+    assert page.evaluate("getComputedStyle(document.body).direction") == direction
+    overflow = page.evaluate(OVERFLOW_SCRIPT)
+    assert overflow["scroll"] <= 0 and overflow["wide"] == [], overflow
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("window.__csp") == []
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_letter_form_its_errors_and_the_thank_you_page_in_each_language(
+    screen_context, site, tmp_path, language, screen
+):
+    folder = screenshot_folder(tmp_path)
+    page = screen_context.new_page()
+    page.add_init_script(WATCH_SCRIPT)
+    page.set_default_timeout(10_000)
+    page.goto(f"{site}/{language}/letters/write/")
+    check_page(page, language)
+    page.screenshot(path=folder / f"letters-{language}-{screen}.png", full_page=True)
+
+    page.get_by_role("button", name=SEND[language]).click()  # empty: every error shows
+    page.wait_for_selector(".notice[role=alert]")
+    check_page(page, language)
+    assert page.locator(".errorlist").count() == 3  # name, email and letter are required
+    page.screenshot(path=folder / f"letters-errors-{language}-{screen}.png", full_page=True)
+
+    page.fill("#id_name", "Aroha")
+    page.fill("#id_email", "aroha@example.co.nz")
+    page.fill("#id_message", "Dear Santa, please bring a kite.")
+    page.fill("#id_age", "7")
+    page.select_option("#id_country", "NZ")
+    page.get_by_role("button", name=SEND[language]).click()
+    page.get_by_role("heading", name=THANKS[language]).wait_for()
+    assert page.url == f"{site}/{language}/letters/thanks/"
+    check_page(page, language)
+    page.screenshot(path=folder / f"thanks-{language}-{screen}.png", full_page=True)
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_map_in_each_language(screen_context, site, sample_route, settings, tmp_path, language, screen):
+    folder = screenshot_folder(tmp_path)
+    put_in_state(settings, "flying")
+    opened = open_map(screen_context, site, language=language)
+    page = opened.page
+    page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=10_000)
+    page.wait_for_selector("path.land", state="attached", timeout=10_000)
+    page.wait_for_timeout(400)  # Leaflet finishes placing the view
+    assert page.get_by_text(PRESENTS[language]).is_visible()
+    check_page(page, language)
+    page.screenshot(path=folder / f"map-{language}-{screen}.png", full_page=screen == "phone")
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize("screen", ["phone"])
+def test_the_language_switcher_is_links_to_the_same_page_in_each_language(screen_context, site, screen):
+    page = screen_context.new_page()
+    page.goto(f"{site}/en/letters/write/")
+    switcher = page.locator("details.languages")
+    switcher.locator("summary").click()
+    page.get_by_role("link", name="日本語").click()
+    page.wait_for_url(f"{site}/ja/letters/write/")
+    page.locator("details.languages summary").click()
+    page.get_by_role("link", name="العربيّة").click()
+    page.wait_for_url(f"{site}/ar/letters/write/")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.get_attribute("details.languages a[aria-current=page]", "lang") == "ar"
