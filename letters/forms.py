@@ -46,6 +46,8 @@ class LetterForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        # Labels sit above their fields and many are questions: no colon after "How old are you? (optional)".
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # Filled in per form: a lazy plural with its number already applied would be translated at import.
         self.fields["message"].help_text = ngettext(

@@ -117,12 +117,13 @@ def test_the_map_in_each_language(screen_context, site, sample_route, settings, 
     assert opened.errors == []
 
 
-@pytest.mark.parametrize("screen", ["phone"])
-def test_the_language_switcher_is_links_to_the_same_page_in_each_language(screen_context, site, screen):
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_language_switcher_is_links_to_the_same_page_in_each_language(screen_context, site, tmp_path, screen):
     page = screen_context.new_page()
     page.goto(f"{site}/en/letters/write/")
-    switcher = page.locator("details.languages")
-    switcher.locator("summary").click()
+    page.locator("details.languages summary").click()
+    assert page.evaluate(OVERFLOW_SCRIPT) == {"scroll": 0, "wide": []}  # the open list fits the screen
+    page.screenshot(path=screenshot_folder(tmp_path) / f"languages-{screen}.png")
     page.get_by_role("link", name="日本語").click()
     page.wait_for_url(f"{site}/ja/letters/write/")
     page.locator("details.languages summary").click()
