@@ -82,7 +82,9 @@ def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Pat
 def main() -> int:
     """Run the screenshot test with its output going to docs/screenshots/."""
     environment = os.environ | {ENV: str(DOCS)}
+    # The map's states, then the map and the letter pages in Japanese, Arabic, German and English.
     command = [sys.executable, "-m", "pytest", "-q", "tests/browser/test_map_screenshots.py"]
+    command.append("tests/browser/test_languages.py")
     return subprocess.run(command, cwd=ROOT, env=environment, check=False).returncode
 
 
