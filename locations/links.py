@@ -2,6 +2,7 @@
 
 from locations.models import Revision, SyncRun
 from locations.sheet_address import cell_url, column_letter
+from locations.table import column_name
 
 
 def cell_link(sheet_key: str, worksheet_id: int | None, headers: list[str] | None, row: int, column: str) -> str:
@@ -9,7 +10,7 @@ def cell_link(sheet_key: str, worksheet_id: int | None, headers: list[str] | Non
     '' when there is no sheet (a file source)."""
     if not sheet_key:
         return ""
-    names = [name.strip().lower() for name in headers or []]
+    names = [column_name(name) for name in headers or []]
     letter = column_letter(names.index(column)) if column in names else "A"
     return cell_url(sheet_key, worksheet_id, row, letter)
 

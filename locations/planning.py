@@ -1,6 +1,7 @@
 """The route planner: gives places arrival times westward through one night, each before its local deadline."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 import pytz
 
 from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
-from locations.table import RouteTable, SheetRow
+from locations.table import RouteTable, SheetRow, column_name
 from locations.validation import Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
@@ -95,9 +96,9 @@ class _Window:
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
     """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's)."""
-    headers = [name for name in table.headers if name.strip().lower() != "arrival"] + ["arrival"]
+    headers = [name for name in table.headers if column_name(name) != "arrival"] + ["arrival"]
     rows = [SheetRow(row.number, {**row.cells, "arrival": ""}) for row in table.rows]
-    report = validate_route(RouteTable(table.source, table.kind, headers, rows), night=night)
+    report = validate_route(dataclasses.replace(table, headers=headers, rows=rows), night=night)
     errors = [finding for finding in report.errors if finding.column != "arrival"]
     if any(finding.code == "missing_column" for finding in errors):
         return PlaceList([], errors, report.warnings)

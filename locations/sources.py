@@ -1,10 +1,12 @@
 """Route sources behind one interface: read_source(SOURCE) gives a RouteTable or raises SourceError.
 
-Every source gives text cells, whatever the file stored. XLSX date cells carry no zone: they are read
-as UTC and written with Z, so an organiser who means local time must type the arrival as text with
-its offset. Google Santa Tracker JSON has no ISO country: it is the country Google's region text names
-("Ontario, Canada"), so validation checks it against the coordinates; when the region names none ("Azores")
-it is the one country owning the zone at the coordinates, else blank for validation to report.
+Every source gives text cells, whatever the file stored. XLSX date cells carry no zone, so they are written
+without one ('2026-12-24 21:30:00'): validation refuses them as an `arrival` and reads them as the time at
+the stop in `local arrival`; never silently as UTC. A CSV file's delimiter (, ; tab |) is sniffed; with
+';' (Excel in comma-decimal locales) numbers are read with decimal commas. Google Santa Tracker JSON has no
+ISO country: it is the country Google's region text names ("Ontario, Canada"), so validation checks it
+against the coordinates; when the region names none ("Azores") it is the one country owning the zone at the
+coordinates, else blank for validation to report.
 """
 
 import csv
@@ -18,7 +20,15 @@ from typing import TYPE_CHECKING
 
 from locations.geography import resolve_country, sole_owner, zone_at
 from locations.sheet_address import is_sheet_reference
-from locations.table import RouteTable, SourceError, make_rows, table_from_records
+from locations.table import (
+    PLAIN_LOCALE,
+    ROUTE_COLUMNS,
+    RouteTable,
+    SourceError,
+    column_name,
+    make_rows,
+    table_from_records,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -27,23 +37,65 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 SANTA_JSON_HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "presents", "notes"]
 # Google's take-off and landing at the North Pole are not stops; they stay as blank rows so numbering holds.
 SANTA_JSON_NOT_STOPS = frozenset({"takeoff", "landing"})
+CSV_DELIMITERS = ",;\t|"
+# Numbers in a ';' CSV file: decimal comma, '.' between thousands (spaces are read as well), as Excel writes them
+# where the decimal mark is a comma (Germany, France, Spain, Brazil, ...).
+DECIMAL_COMMA_LOCALE = "de"
+_SNIFF_CHARACTERS = 8192
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)
 
 
 def read_csv(path: Path) -> RouteTable:
-    """A UTF-8 CSV file, with or without a byte-order mark."""
+    """A UTF-8 CSV file, with or without a byte-order mark, its delimiter , ; tab or | (sniffed).
+
+    Excel's 'sep=;' first line names the delimiter and is not a row (Excel hides it too), so the header stays
+    row 1. With ';' numbers are read with decimal commas. Raises SourceError for other encodings.
+    """
     raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path.name} is not UTF-8 text (byte {exc.start}). Save it as CSV UTF-8.") from None
+        raise SourceError(
+            f"{path.name} is not UTF-8 text (byte {exc.start}); it was probably saved as 'CSV (Comma delimited)' "
+            "or 'CSV (MS-DOS)' in a legacy encoding such as Windows-1252. Save it as CSV UTF-8 "
+            "(Excel: File > Save As > CSV UTF-8 (Comma delimited))."
+        ) from None
+    delimiter = None
+    first_line = text.split("\n", 1)[0]
+    if hint := _EXCEL_SEPARATOR_LINE.fullmatch(first_line + "\n"):
+        delimiter = hint.group(1)
+        text = text[len(first_line) + 1 :]
+    delimiter = delimiter or sniff_delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise SourceError(f"{path.name} is not a readable CSV file: {exc}") from None
     if not records:
         raise SourceError(f"{path.name} is empty: it needs a header row and one row per stop.")
     headers, rows = make_rows(records[0], records[1:])
-    return RouteTable(source=str(path), kind="csv", headers=headers, rows=rows)
+    number_locale = DECIMAL_COMMA_LOCALE if delimiter == ";" else PLAIN_LOCALE
+    return RouteTable(source=str(path), kind="csv", headers=headers, rows=rows, number_locale=number_locale)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV text among , ; tab | by the standard library's sniffer, ',' when it cannot tell.
+
+    When another candidate splits the header into more route columns than the sniffer's pick, that one wins:
+    the header is the one row whose cells are known.
+    """
+    sample = text[:_SNIFF_CHARACTERS]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    header = sample.splitlines()[0] if sample.strip() else ""
+
+    def known_columns(delimiter: str) -> int:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return len({column_name(cell) for cell in cells} & set(ROUTE_COLUMNS))
+
+    best = max(CSV_DELIMITERS, key=known_columns)
+    return best if known_columns(best) > known_columns(sniffed) else sniffed
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -75,7 +127,7 @@ def read_source(source: str, *, session: "requests.Session | None" = None) -> Ro
         )
     path = Path(source)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv"):
         return read_csv(path)
     if suffix == ".xlsx":
         return read_xlsx(path)
@@ -116,7 +168,8 @@ _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 
 
 def _xlsx_text(cell: object) -> str:
-    """The text of one cell: ISO instants for date-times, no '.0' on whole numbers."""
+    """The text of one cell: '2026-12-24 21:30:00' for a date-time (no zone: a cell has none), no '.0' on
+    whole numbers."""
     value = getattr(cell, "value", None)
     if value is None:
         return ""
@@ -127,9 +180,8 @@ def _xlsx_text(cell: object) -> str:
         if "h" not in number_format and "s" not in number_format:
             # Formatted as a date only: an arrival needs a time, so let validation say so.
             return value.date().isoformat()
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds") + "Z"
+        # Never given a zone here: a zone-less time must stay zone-less for validation to refuse or localise it.
+        return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, float):

@@ -1,6 +1,26 @@
 """The shape every route source produces: a header row and text rows with their sheet row numbers."""
 
+import re
 from dataclasses import dataclass
+
+# Every column a route sheet may have, by column_name; others are ignored. `local arrival` may stand in for
+# `arrival` (locations.validation has the rules).
+ROUTE_COLUMNS = (
+    "city",
+    "region",
+    "country",
+    "latitude",
+    "longitude",
+    "arrival",
+    "local arrival",
+    "timezone",
+    "presents",
+    "fact",
+    "notes",
+)
+# Numbers in text cells are read as this Babel locale writes them unless the source says otherwise.
+PLAIN_LOCALE = "en_US"
+_SPACES_AND_UNDERSCORES = re.compile(r"[\s_]+")
 
 
 class SourceError(Exception):
@@ -9,7 +29,7 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One sheet row: its own row number (the header is row 1) and its cells by lower-case header."""
+    """One sheet row: its own row number (the header is row 1) and its cells by column name (column_name)."""
 
     number: int
     cells: dict[str, str]
@@ -32,11 +52,22 @@ class RouteTable:
     worksheet_title: str = ""
     # Sheet rows that are not stops (Google's route JSON lists the North Pole's take-off and landing).
     not_stops: tuple[int, ...] = ()
+    # How the source writes numbers in text cells: a Babel locale (a Google Sheet's own, "de" for a ';' CSV).
+    number_locale: str = PLAIN_LOCALE
+
+
+def column_name(header: object) -> str:
+    """The column a header names: stripped, case-folded, runs of spaces and underscores as one space.
+
+    'Local_Arrival ' and 'local  arrival' both name 'local arrival'; every reader and check keys cells by it.
+    """
+    return _SPACES_AND_UNDERSCORES.sub(" ", str(header)).strip().casefold()
 
 
 def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 2) -> tuple[list[str], list[SheetRow]]:
-    """Key each body row by lower-cased, stripped header names; numbering follows the sheet."""
-    names = [str(name).strip().lower() for name in header]
+    """Key each body row by column name (the first of two same-named columns; validation reports both);
+    numbering follows the sheet."""
+    names = [column_name(name) for name in header]
     rows = []
     for offset, values in enumerate(body):
         cells: dict[str, str] = {}
@@ -52,7 +83,7 @@ def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 
 def table_from_records(source: str, kind: str, records: list[list[str]], **sheet: object) -> RouteTable:
     """A RouteTable from the rows of a sheet-like source, whose first row must be the header.
 
-    SHEET is passed on to RouteTable (sheet_key, worksheet_id, worksheet_title). Raises SourceError when
+    SHEET is passed on to RouteTable (sheet_key, worksheet_id, worksheet_title, number_locale). Raises SourceError when
     the source is empty or its first row is blank.
     """
     if not any(any(cell.strip() for cell in record) for record in records):

@@ -1,7 +1,6 @@
 """Checks a route table against the brief's rules and returns findings with stable codes."""
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -17,11 +16,16 @@ from locations.geography import (
     suggest_countries,
     zone_at,
 )
-from locations.table import RouteTable, SheetRow
+from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
+from locations.sheet_address import column_letter
+from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
+# `local arrival` (the wall time at the stop) may stand in for `arrival`; when both are given they must agree.
+LOCAL_ARRIVAL = "local arrival"
 ERROR_CODES = (
     "missing_column",
+    "duplicate_column",
     "missing_value",
     "bad_number",
     "bad_coordinate",
@@ -34,11 +38,17 @@ ERROR_CODES = (
     "after_deadline",
     "out_of_order",
     "duplicate_time",
+    "arrival_mismatch",
+    "dst_change",
+    "unsupported_zone",
 )
 WARNING_CODES = ("duplicate_stop", "country_alias")
 UTC = dt.UTC
 PRESENTS_MAX = 10_000_000_000
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+_WALL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?", re.ASCII | re.IGNORECASE)
+# How messages show an instant and a wall time an organiser can copy.
+INSTANT_EXAMPLES = "2026-12-24T09:41:00Z or 2026-12-24T22:41:00+13:00"
+WALL_TIME_EXAMPLE = "2026-12-24 21:30"
 
 
 @dataclass(frozen=True)
@@ -84,25 +94,25 @@ class Report:
         return not self.errors
 
     def as_dict(self) -> dict:
-        """The JSON shape of check_route and of a revision's stored findings."""
+        """The JSON shape of check_route and of a revision's stored findings; "stops" counts stops that passed."""
         return {
-            "stops": len(self.stops) if self.ok else self.row_count,
+            "stops": len(self.stops),
             "errors": [_public(f) for f in self.errors],
             "warnings": [_public(f) for f in self.warnings],
         }
 
+    # Non-blank rows read, whether or not they passed.
     row_count: int = 0
 
     def as_text(self) -> str:
-        """The text form of check_route: one line per finding, then a summary line."""
+        """The text form of check_route: one line per finding, then a summary line counting stops that passed."""
         lines = [
             f"row {finding.row}, {finding.column}: {kind} {finding.code}: {finding.message}"
             for kind, findings in (("error", self.errors), ("warning", self.warnings))
             for finding in findings
         ]
-        stops = len(self.stops) if self.ok else self.row_count
         lines.append(
-            f"{stops} stops, {len(self.errors)} errors, {len(self.warnings)} warnings "
+            f"{len(self.stops)} stops, {len(self.errors)} errors, {len(self.warnings)} warnings "
             f"(night {self.night:%Y-%m-%d}, deadline {self.deadline})."
         )
         return "\n".join(lines)
@@ -137,38 +147,50 @@ def parse_arrival(text: str) -> dt.datetime | None:
     return moment.astimezone(UTC)
 
 
+def parse_wall_time(text: str) -> dt.datetime | None:
+    """A local date and time without a zone ('2026-12-24 21:30', '2026-12-24T21:30:00'); None otherwise."""
+    value = text.strip()
+    if not _WALL_TIME.fullmatch(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def default_night(arrivals: list[dt.datetime]) -> dt.date:
     """24 December of the year of the earliest arrival (UTC)."""
     earliest = min(arrivals) if arrivals else dt.datetime.now(UTC)
     return dt.date(earliest.year, 12, 24)
 
 
-def _number(text: str) -> float | None:
-    try:
-        number = float(text.strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S on %d %B %Y")
+
+
+def _instant(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _RowChecker:
     """Checks rows one after the other, remembering what ordering and duplicates need."""
 
-    def __init__(self, night: dt.date | None, deadline: dt.timedelta, deadline_text: str):
+    def __init__(
+        self, night: dt.date | None, deadline: dt.timedelta, deadline_text: str, columns: set[str], number_locale: str
+    ) -> None:
         self.night = night
         self.deadline = deadline
         self.deadline_text = deadline_text
+        self.number_locale = number_locale
+        # The column a row's time must be in when it has none: arrival, unless only local arrival is there.
+        self.time_column = "arrival" if "arrival" in columns or LOCAL_ARRIVAL not in columns else LOCAL_ARRIVAL
         self.report_errors: list[Finding] = []
         self.report_warnings: list[Finding] = []
         self.previous_arrival: tuple[int, dt.datetime] | None = None
         self.seen_places: dict[tuple[str, str], int] = {}
 
-    def error(self, row: SheetRow, column: str, code: str, message: str) -> None:
-        value = row.cells.get(column, "")
+    def error(self, row: SheetRow, column: str, code: str, message: str, value: str | None = None) -> None:
+        value = row.cells.get(column, "") if value is None else value
         self.report_errors.append(Finding(row.number, column, code, value, message))
 
     def warn(self, row: SheetRow, column: str, code: str, message: str) -> None:
@@ -180,24 +202,27 @@ class _RowChecker:
         errors_before = len(self.report_errors)
         city = cells.get("city", "").strip()
         label = city or f"Row {row.number}"
-        for column in REQUIRED_COLUMNS:
+        for column in REQUIRED_COLUMNS[:-1]:
             if not cells.get(column, "").strip():
                 self.error(row, column, "missing_value", f"{label}: the {column} is empty. Fill in the {column}.")
+        if not cells.get("arrival", "").strip() and not cells.get(LOCAL_ARRIVAL, "").strip():
+            either = "" if self.time_column == LOCAL_ARRIVAL else f" (or the {LOCAL_ARRIVAL}, the time at the stop)"
+            self.error(
+                row,
+                self.time_column,
+                "missing_value",
+                f"{label}: the {self.time_column} is empty. Fill in the {self.time_column}{either}.",
+            )
 
         latitude = self._coordinate(row, "latitude", 90.0, label)
         longitude = self._coordinate(row, "longitude", 180.0, label)
         presents = self._presents(row, label)
         zone = zone_at(latitude, longitude) if latitude is not None and longitude is not None else None
+        if zone is not None and zone not in pytz.all_timezones_set:
+            self._unsupported_zone(row, label, zone)
+            zone = None
         country = self._country(row, label, zone)
-        arrival = parse_arrival(cells.get("arrival", "")) if cells.get("arrival", "").strip() else None
-        if cells.get("arrival", "").strip() and arrival is None:
-            self.error(
-                row,
-                "arrival",
-                "bad_time",
-                f"{label}: {cells['arrival'].strip()!r} is not an ISO 8601 instant with a time zone. "
-                "Write it like 2026-12-24T09:41:00Z or 2026-12-24T22:41:00+13:00.",
-            )
+        arrival = self._arrival(row, label, zone)
         timezone_cell = cells.get("timezone", "").strip()
         if timezone_cell and timezone_cell not in pytz.all_timezones_set:
             self.error(
@@ -240,7 +265,7 @@ class _RowChecker:
             else:
                 self.seen_places[key] = row.number
 
-        if len(self.report_errors) > errors_before or zone is None:
+        if len(self.report_errors) > errors_before or zone is None or arrival is None:
             return None
         return CheckedStop(
             row=row.number,
@@ -260,11 +285,16 @@ class _RowChecker:
         text = row.cells.get(column, "").strip()
         if not text:
             return None
-        number = _number(text)
+        number = parse_coordinate(text, self.number_locale)
         if number is None:
-            hint = " Use a point, not a comma, for decimals." if "," in text else ""
+            example = example_number(-79.3832 if column == "longitude" else 43.6532, self.number_locale)
+            mark = {".": "point", ",": "comma"}.get(number_symbols(self.number_locale)[0], "mark")
             self.error(
-                row, column, "bad_number", f"{label}: the {column} {text!r} is not a number in decimal degrees.{hint}"
+                row,
+                column,
+                "bad_number",
+                f"{label}: the {column} {text!r} is not a number in decimal degrees. Write it with a decimal "
+                f"{mark}, like {example}.",
             )
             return None
         if not -limit <= number <= limit:
@@ -282,12 +312,18 @@ class _RowChecker:
         text = row.cells.get("presents", "").strip()
         if not text:
             return None
-        # Sheets read as formatted text show thousands separators: accept "1,200,000".
-        cleaned = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
-        if not (cleaned.isascii() and cleaned.isdigit()):
-            self.error(row, "presents", "bad_number", f"{label}: presents {text!r} is not a whole number of 0 or more.")
+        # Sheets read as formatted text show thousands separators: "1,200,000", "1.200.000", "1 200 000".
+        number = parse_number(text, self.number_locale) if "e" not in text.casefold() else None
+        if number is None or number < 0 or number != number.to_integral_value():
+            example = example_number(1200000, self.number_locale)
+            self.error(
+                row,
+                "presents",
+                "bad_number",
+                f"{label}: presents {text!r} is not a whole number of 0 or more. Write it like {example} or 1200000.",
+            )
             return None
-        if int(cleaned) > PRESENTS_MAX:
+        if number > PRESENTS_MAX:
             self.error(
                 row,
                 "presents",
@@ -295,7 +331,73 @@ class _RowChecker:
                 f"{label}: presents {text} is more than {PRESENTS_MAX:,} for one stop. Check for a typing slip.",
             )
             return None
-        return int(cleaned)
+        return int(number)
+
+    def _arrival(self, row: SheetRow, label: str, zone: str | None) -> dt.datetime | None:
+        """The UTC arrival from `arrival`, else from `local arrival` in the zone at the coordinates; None when
+        neither gives one (each problem reported once)."""
+        text = row.cells.get("arrival", "").strip()
+        local_text = row.cells.get(LOCAL_ARRIVAL, "").strip()
+        instant = parse_arrival(text) if text else None
+        if text and instant is None:
+            if parse_wall_time(text) is not None:
+                problem = (
+                    f"{label}: the arrival {text!r} has no time zone, so it is not one instant: it happens at "
+                    "different moments around the world (an Excel or Sheets date cell carries no zone either). "
+                    f"Write the instant with Z or an offset, like {INSTANT_EXAMPLES}, or put the time at the stop "
+                    f"in a '{LOCAL_ARRIVAL}' column."
+                )
+            else:
+                problem = (
+                    f"{label}: {text!r} is not an ISO 8601 instant with a time zone. Write it like {INSTANT_EXAMPLES}."
+                )
+            self.error(row, "arrival", "bad_time", problem)
+        if not local_text:
+            return instant
+        wall = parse_wall_time(local_text)
+        if wall is None:
+            self.error(
+                row,
+                LOCAL_ARRIVAL,
+                "bad_time",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text!r} is not a date and time at the stop. Write it like "
+                f"{WALL_TIME_EXAMPLE}, with no zone or offset (or put the instant in the arrival column).",
+            )
+            return instant
+        if zone is None:
+            return instant  # the coordinates are already reported; without them there is no local time
+        try:
+            local_instant = pytz.timezone(zone).localize(wall, is_dst=None).astimezone(UTC)
+        except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError) as exc:
+            happens = "never happens" if isinstance(exc, pytz.NonExistentTimeError) else "happens twice"
+            self.error(
+                row,
+                LOCAL_ARRIVAL,
+                "dst_change",
+                f"{label}: {local_text} {happens} in {zone}: the clocks change then. Write the arrival as an "
+                f"instant instead, like {INSTANT_EXAMPLES}.",
+            )
+            return instant
+        if text and instant is not None and instant != local_instant:
+            self.error(
+                row,
+                LOCAL_ARRIVAL,
+                "arrival_mismatch",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {_instant(local_instant)}, but the arrival "
+                f"says {_instant(instant)}. Correct one of them, or clear one of the two cells.",
+            )
+        return local_instant if not text else instant
+
+    def _unsupported_zone(self, row: SheetRow, label: str, zone: str) -> None:
+        self.error(
+            row,
+            "timezone",
+            "unsupported_zone",
+            f"{label}: by timezonefinder's boundary data the coordinates lie in {zone}, a zone the installed "
+            "pytz does not know, so local times cannot be checked. The server's time-zone libraries disagree: "
+            "ask whoever runs the tracker to update them (pip install -U pytz timezonefinder), then sync again.",
+            value=zone,
+        )
 
     def _country(self, row: SheetRow, label: str, zone: str | None) -> str | None:
         text = row.cells.get("country", "").strip()
@@ -358,7 +460,7 @@ class _RowChecker:
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
         if self.previous_arrival is not None:
             previous_row, previous = self.previous_arrival
-            stamp = arrival.strftime("%Y-%m-%dT%H:%M:%SZ")
+            stamp = _instant(arrival)
             if arrival < previous:
                 self.error(
                     row,
@@ -381,27 +483,15 @@ class _RowChecker:
 def validate_route(table: RouteTable, night: dt.date | None = None, deadline: str = "22:00") -> Report:
     """Check every row of a table; the report's errors block publishing, its warnings do not."""
     deadline_span = parse_deadline(deadline)
-    present = {name.strip().lower() for name in table.headers}
     rows = [row for row in table.rows if not row.is_blank()]
     if night is None:
-        arrivals = [moment for row in rows if (moment := parse_arrival(row.cells.get("arrival", "")))]
-        night = default_night(arrivals)
+        night = default_night(_rough_arrivals(rows))
     report = Report(night=night, deadline=deadline, row_count=len(rows))
-    missing = [column for column in REQUIRED_COLUMNS if column not in present]
-    for column in missing:
-        report.errors.append(
-            Finding(
-                1,
-                column,
-                "missing_column",
-                "",
-                f"The header row has no {column!r} column. Add a column headed {column!r} "
-                f"(the required columns are {', '.join(REQUIRED_COLUMNS)}).",
-            )
-        )
-    if missing:
+    report.errors.extend(header_findings(table.headers))
+    if report.errors:
         return report
-    checker = _RowChecker(night, deadline_span, deadline)
+    columns = {column_name(header) for header in table.headers}
+    checker = _RowChecker(night, deadline_span, deadline, columns, table.number_locale)
     for row in rows:
         stop = checker.check(row)
         if stop is not None:
@@ -411,3 +501,75 @@ def validate_route(table: RouteTable, night: dt.date | None = None, deadline: st
     report.errors.sort(key=lambda finding: finding.row)
     report.warnings.sort(key=lambda finding: finding.row)
     return report
+
+
+def _rough_arrivals(rows: list[SheetRow]) -> list[dt.datetime]:
+    """Arrivals good enough to pick the night's year: instants, else wall times taken as UTC."""
+    arrivals = []
+    for row in rows:
+        moment = parse_arrival(row.cells.get("arrival", "")) or parse_wall_time(row.cells.get(LOCAL_ARRIVAL, ""))
+        if moment is not None:
+            arrivals.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return arrivals
+
+
+def header_findings(headers: list[str]) -> list[Finding]:
+    """Row 1's problems: two columns with one name (duplicate_column), required columns absent (missing_column)."""
+    names = [column_name(header) for header in headers]
+    findings = []
+    for name in ROUTE_COLUMNS:
+        positions = [position for position, header in enumerate(names) if header == name]
+        if len(positions) > 1:
+            letters = [column_letter(position) for position in positions]
+            both = f"{', '.join(letters[:-1])} and {letters[-1]}"
+            as_written = " and ".join(repr(headers[position]) for position in positions)
+            findings.append(
+                Finding(
+                    1,
+                    name,
+                    "duplicate_column",
+                    name,
+                    f"Columns {both} are both the {name!r} column ({as_written}), so the tracker cannot tell "
+                    f"which one is meant. Delete the column that is out of date, or rename it (for example "
+                    f"'{name} (old)') so it is ignored.",
+                )
+            )
+    present = set(names)
+    missing = [
+        column
+        for column in REQUIRED_COLUMNS
+        if column not in present and not (column == "arrival" and LOCAL_ARRIVAL in present)
+    ]
+    one_cell = _one_cell_header(headers)
+    for column in missing:
+        if one_cell:
+            message = f"There is no {column!r} column: {one_cell}"
+        else:
+            also = f" (or {LOCAL_ARRIVAL!r}, the time at the stop)" if column == "arrival" else ""
+            message = (
+                f"The header row has no {column!r} column. Add a column headed {column!r}{also} "
+                f"(the required columns are {', '.join(REQUIRED_COLUMNS)})."
+            )
+        findings.append(Finding(1, column, "missing_column", "", message))
+    return findings
+
+
+SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs", "|": "bars", ":": "colons"}
+
+
+def _one_cell_header(headers: list[str]) -> str:
+    """What the file looks like when the whole header row is one cell holding several column names; else ''."""
+    cells = [header for header in headers if header.strip()]
+    if len(cells) != 1:
+        return ""
+    cell = cells[0]
+    for separator, name in SEPARATOR_NAMES.items():
+        known = [part for part in cell.split(separator) if column_name(part) in ROUTE_COLUMNS]
+        if len(known) >= 2:
+            shown = cell if len(cell) <= 60 else cell[:57] + "..."
+            return (
+                f"the whole header row is one cell, {shown!r}, with the names separated by {name}, so each row "
+                f"is one cell too. Split the column at the {name} (Google Sheets: Data > Split text to columns; "
+                "Excel: Data > Text to Columns), or save the file again as CSV UTF-8 from a spreadsheet."
+            )
+    return ""

@@ -18,7 +18,7 @@ def test_check_route_json_reports_toronto_as_us(tmp_path, small_route, capsys):
         call_command("check_route", str(source), "--format", "json")
     assert exit_info.value.code == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["stops"] == 5
+    assert report["stops"] == 4  # the stops that passed: Toronto did not
     assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [(6, "country", "country_mismatch")]
 
 

@@ -14,6 +14,8 @@ from locations.table import SourceError
 from tests.conftest import ROUTE_HEADER
 
 EXCERPT = Path(__file__).resolve().parents[1] / "data" / "google-santa-tracker-2017-excerpt.json"
+# Real organisers' files (personal details replaced), from the sheets that broke intake: tests/data/README.md.
+CASES = Path(__file__).resolve().parents[1] / "data" / "route-cases"
 HEADER_LINE = ",".join(ROUTE_HEADER)
 
 
@@ -29,6 +31,10 @@ def write_xlsx(path: Path, rows: list[list[object]], formats: dict[str, str] | N
         sheet[cell].number_format = number_format
     workbook.save(path)
     return path
+
+
+def codes(findings) -> list[tuple[int, str, str]]:
+    return [(finding.row, finding.column, finding.code) for finding in findings]
 
 
 def cities(table) -> list[tuple[int, str]]:
@@ -53,7 +59,7 @@ def test_a_csv_saved_in_a_legacy_encoding_is_refused_with_what_to_do(tmp_path):
         read_source(str(path))
 
 
-def test_xlsx_date_cells_become_utc_instants_and_text_cells_stay_as_typed(tmp_path):
+def test_xlsx_date_cells_stay_zone_less_and_text_cells_stay_as_typed(tmp_path):
     rows = [
         ["City", "Country", "Latitude", "Longitude", "Arrival", "Presents", "Code"],
         ["Auckland", "NZ", -36.8485, 174.7633, dt.datetime(2026, 12, 24, 8, 0), 350000, "007"],
@@ -67,7 +73,7 @@ def test_xlsx_date_cells_become_utc_instants_and_text_cells_stay_as_typed(tmp_pa
         "country": "NZ",
         "latitude": "-36.8485",
         "longitude": "174.7633",
-        "arrival": "2026-12-24T08:00:00Z",
+        "arrival": "2026-12-24 08:00:00",  # a cell has no zone, so neither has its text: never Z
         "presents": "350000",
         "code": "007",
     }
@@ -88,15 +94,26 @@ def test_xlsx_blank_rows_are_kept_so_row_numbers_match_the_sheet(tmp_path, small
     assert cities(table) == [(2, "Kiritimati"), (5, "Auckland")]
 
 
-def test_an_xlsx_route_with_date_typed_arrivals_passes_the_checks(tmp_path, small_route):
-    rows = [ROUTE_HEADER] + [
-        [*row[:3], float(row[3]), float(row[4]), dt.datetime.fromisoformat(row[5]).replace(tzinfo=None), int(row[6])]
-        for row in small_route
-    ]
-    formats = {f"F{number}": "yyyy-mm-dd hh:mm:ss" for number in range(2, 7)}
-    report = check_table(read_source(str(write_xlsx(tmp_path / "route.xlsx", rows, formats))))
+def test_xlsx_local_evening_times_in_date_cells_are_not_read_as_utc():
+    # Case 11: an organiser typed 21:30 and 21:45 local time into date cells; read as UTC they would publish
+    # Toronto and Vancouver five and eight hours early with no finding.
+    report = check_table(read_source(str(CASES / "11-xlsx-local-times-in-date-cells.xlsx")))
+    assert codes(report.errors) == [(2, "arrival", "bad_time"), (3, "arrival", "bad_time")]
+    assert "'2026-12-24 21:30:00' has no time zone" in report.errors[0].message
+    assert "local arrival" in report.errors[0].message
+    assert report.stops == []
+
+
+def test_the_same_date_cells_headed_local_arrival_are_the_time_at_each_stop(tmp_path):
+    workbook = openpyxl.load_workbook(CASES / "11-xlsx-local-times-in-date-cells.xlsx")
+    workbook.worksheets[0]["F1"] = "Local arrival"
+    workbook.save(tmp_path / "route.xlsx")
+    report = check_table(read_source(str(tmp_path / "route.xlsx")))
     assert report.errors == []
-    assert [stop.arrival.isoformat() for stop in report.stops][-1] == "2026-12-25T02:00:00+00:00"
+    assert [(stop.city, stop.arrival.isoformat()) for stop in report.stops] == [
+        ("Toronto", "2026-12-25T02:30:00+00:00"),  # 21:30 EST
+        ("Vancouver", "2026-12-25T04:45:00+00:00"),  # 21:45 at UTC-7: BC's all-year time from Nov 2026 (tzdata 2026f)
+    ]
 
 
 def test_an_xlsx_whose_first_row_is_blank_says_where_the_header_belongs(tmp_path, small_route):
@@ -220,3 +237,108 @@ def test_json_that_is_not_a_santa_route_is_a_source_error(tmp_path, content, mes
 def test_sources_that_cannot_be_read_say_what_to_give_instead(source, message):
     with pytest.raises(SourceError, match=message):
         read_source(source)
+
+
+# CSV dialects as real spreadsheets export them.
+
+GERMAN_EXCEL_ROWS = "Berlin;;DE;52,52437;13,41053;2026-12-24T20:00:00+01:00;1.200.000\r\n"
+
+
+def test_the_duplicate_arrival_column_file_is_refused_naming_both_columns():
+    # Case 02: the organiser added corrected times on the right; the first column used to win silently.
+    report = check_table(read_source(str(CASES / "02-duplicate-arrival-column.csv")))
+    assert codes(report.errors) == [(1, "arrival", "duplicate_column")]
+    assert "Columns E and G" in report.errors[0].message
+    assert report.stops == []
+
+
+def test_german_excel_csv_utf8_with_semicolons_and_decimal_commas_reads_clean():
+    # Case 01b: what German Excel writes as "CSV UTF-8": BOM, ';', CRLF, decimal commas, '.' thousands.
+    table = read_source(str(CASES / "01b-excel-de-semicolon-utf8.csv"))
+    assert table.headers == ["city", "region", "country", "latitude", "longitude", "arrival", "presents"]
+    assert table.number_locale == "de"
+    report = check_table(table)
+    assert report.errors == [] and report.warnings == []
+    assert [(s.city, s.region, s.latitude, s.longitude, s.presents) for s in report.stops] == [
+        ("Berlin", "", 52.52437, 13.41053, 1_200_000),
+        ("München", "Bayern", 48.13743, 11.57549, 800_000),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "locale"),
+    [
+        pytest.param(
+            "route.csv",
+            "city\tregion\tcountry\tlatitude\tlongitude\tarrival\tpresents\n"
+            "Berlin\t\tDE\t52.52437\t13.41053\t2026-12-24T20:00:00+01:00\t1200000\n",
+            "en_US",
+            id="libreoffice-tabs",
+        ),
+        pytest.param(
+            "route.tsv",
+            "City\tRegion\tCountry\tLatitude\tLongitude\tArrival\tPresents\r\n"
+            "Berlin\t\tDE\t52.52437\t13.41053\t2026-12-24T20:00:00+01:00\t1,200,000\r\n",
+            "en_US",
+            id="google-sheets-tsv",
+        ),
+        pytest.param(
+            "route.csv",
+            "sep=;\r\ncity;region;country;latitude;longitude;arrival;presents\r\n" + GERMAN_EXCEL_ROWS,
+            "de",
+            id="excel-sep-line",
+        ),
+        pytest.param(
+            "route.csv",
+            "\ufeffCity ; Region ; Country ; Latitude ; Longitude ; Arrival ; Presents\r\n"
+            "Berlin;;DE;52,52437;13,41053;2026-12-24T20:00:00+01:00;1\u202f200\u202f000\r\n",
+            "de",
+            id="french-excel-narrow-no-break-thousands",
+        ),
+        pytest.param(
+            "route.csv",
+            "\ufeffcity,region,country,latitude,longitude,arrival,presents\r\n"
+            '"Berlin","Land Berlin, Deutschland",DE,52.52437,13.41053,2026-12-24T20:00:00+01:00,"1,200,000"\r\n',
+            "en_US",
+            id="us-excel-csv-utf8-quoted",
+        ),
+        pytest.param(
+            "route.csv",
+            "city|region|country|latitude|longitude|arrival|presents\n"
+            "Berlin||DE|52.52437|13.41053|2026-12-24T20:00:00+01:00|1200000\n",
+            "en_US",
+            id="pipes",
+        ),
+    ],
+)
+def test_csv_exports_in_other_dialects_read_the_same_stop(tmp_path, name, content, locale):
+    path = tmp_path / name
+    path.write_bytes(content.encode())
+    table = read_source(str(path))
+    assert table.number_locale == locale
+    report = check_table(table)
+    assert report.errors == []
+    stop = report.stops[0]
+    assert (stop.city, stop.latitude, stop.longitude, stop.presents) == ("Berlin", 52.52437, 13.41053, 1_200_000)
+    assert table.rows[0].number == 2
+
+
+def test_a_windows_1252_csv_from_german_excel_says_how_to_save_it_as_utf8(tmp_path):
+    path = tmp_path / "route.csv"
+    path.write_bytes(
+        (
+            "city;country;latitude;longitude;arrival\r\nMünchen;DE;48,13743;11,57549;2026-12-24T20:05:00+01:00\r\n"
+        ).encode("cp1252")
+    )
+    with pytest.raises(SourceError, match=r"not UTF-8 text .*Windows-1252.*CSV UTF-8"):
+        read_source(str(path))
+
+
+def test_a_csv_whose_lines_are_each_one_quoted_cell_says_what_the_file_looks_like(tmp_path):
+    path = tmp_path / "route.csv"
+    path.write_text('"city,country,latitude,longitude,arrival"\n"Toronto,CA,43.6532,-79.3832,2026-12-25T02:00:00Z"\n')
+    report = check_table(read_source(str(path)))
+    assert {(error.row, error.code) for error in report.errors} == {(1, "missing_column")}
+    assert "one cell, 'city,country,latitude,longitude,arrival', with the names separated by commas" in (
+        report.errors[0].message
+    )

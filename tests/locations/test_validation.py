@@ -1,8 +1,10 @@
 """Every validation code, with real places and real times on Christmas Eve 2026."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
+from timezonefinder import TimezoneFinder
 
 from locations.validation import ERROR_CODES, WARNING_CODES, parse_deadline, validate_route
 from tests.conftest import route_table
@@ -169,7 +171,11 @@ def test_each_empty_required_cell_is_a_missing_value():
 
 @pytest.mark.parametrize(
     ("column", "value", "hint"),
-    [("latitude", "43,6532", "point"), ("longitude", "west", "decimal"), ("presents", "lots", "whole number")],
+    [
+        ("latitude", "43,6532", "decimal point, like 43.6532"),
+        ("longitude", "west", "decimal"),
+        ("presents", "lots", "whole number"),
+    ],
 )
 def test_unparseable_numbers_are_bad_numbers(column, value, hint):
     cells = row(TORONTO, "CA", "2026-12-25T02:00:00Z", presents="10")
@@ -279,7 +285,7 @@ def test_every_code_in_the_brief_is_known():
     assert set(ERROR_CODES) == {
         "missing_column", "missing_value", "bad_number", "bad_coordinate", "bad_time", "unknown_country",
         "country_mismatch", "unknown_timezone", "timezone_mismatch", "wrong_night", "after_deadline",
-        "out_of_order", "duplicate_time",
+        "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone",
     }  # fmt: skip
     assert set(WARNING_CODES) == {"duplicate_stop", "country_alias"}
 
@@ -322,3 +328,207 @@ def test_phoenix_given_as_ca_is_a_mismatch_although_canada_shares_its_zone():
 def test_toronto_given_as_the_bahamas_is_a_mismatch_although_they_share_a_clock():
     report = check(row(TORONTO, "BS", "2026-12-25T02:00:00Z"))
     assert codes(report.errors) == [(2, "country", "country_mismatch")]
+
+
+# Duplicate and ambiguous headers: never a silent choice of one of them.
+
+
+def test_two_arrival_columns_are_a_duplicate_column_naming_both_letters():
+    header = ["city", "country", "latitude", "longitude", "arrival", "notes", "arrival"]
+    report = check(["Auckland", "NZ", *AUCKLAND[2:], "2026-12-24T07:30:00Z", "", "2026-12-24T08:00:00Z"], header=header)
+    assert codes(report.errors) == [(1, "arrival", "duplicate_column")]
+    assert "Columns E and G are both the 'arrival' column" in report.errors[0].message
+    assert report.stops == []
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "letters"),
+    [
+        (["City", "country", "latitude", "longitude", "arrival", " city "], "city", "A and F"),
+        (["city", "country", "Latitude", "LATITUDE", "longitude", "arrival"], "latitude", "C and D"),
+        (["city", "country", "latitude", "longitude", "Local_Arrival", "local  arrival"], "local arrival", "E and F"),
+        (["city", "country", "latitude", "longitude", "arrival", "notes", "Notes", "NOTES"], "notes", "F, G and H"),
+    ],
+    ids=["case-and-spaces", "upper-case", "underscores-and-double-spaces", "three-private-notes"],
+)
+def test_headers_that_normalise_to_one_known_column_are_a_duplicate_column(header, column, letters):
+    cells = ["Toronto", "CA", "43.6532", "-79.3832", "2026-12-25T02:00:00Z"]
+    report = check(cells + [""] * (len(header) - len(cells)), header=header)
+    assert codes(report.errors) == [(1, column, "duplicate_column")]
+    assert f"Columns {letters} are both" in report.errors[0].message
+
+
+def test_two_extra_columns_with_one_name_are_ignored_like_any_extra_column():
+    header = ["city", "country", "latitude", "longitude", "arrival", "owner", "Owner"]
+    report = check(["Toronto", "CA", "43.6532", "-79.3832", "2026-12-25T02:00:00Z", "Ada", "Bo"], header=header)
+    assert report.errors == []
+
+
+def test_a_header_row_in_one_cell_says_what_the_file_looks_like():
+    header = ["city;country;latitude;longitude;arrival"]
+    report = check(["Toronto;CA;43,6532;-79,3832;2026-12-25T02:00:00Z"], header=header)
+    assert codes(report.errors) == [(1, "city", "missing_column")] + [
+        (1, column, "missing_column") for column in ("country", "latitude", "longitude", "arrival")
+    ]
+    message = report.errors[0].message
+    assert "the whole header row is one cell" in message and "separated by semicolons" in message
+    assert "Add a column" not in message
+
+
+# The summary line counts stops that passed.
+
+
+def test_the_summary_counts_stops_that_passed_not_rows_read():
+    report = check(row(TORONTO, "US", "2026-12-25T02:00:00Z"), row(DETROIT, "CA", "2026-12-25T02:41:00Z"))
+    assert report.as_text().splitlines()[-1].startswith("0 stops, 2 errors, 0 warnings")
+    assert report.as_dict()["stops"] == 0
+    half = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z"), row(DETROIT, "CA", "2026-12-25T02:41:00Z"))
+    assert half.as_text().splitlines()[-1].startswith("1 stops, 1 errors")
+    assert half.row_count == 2
+
+
+# Numbers as the sheet's locale writes them.
+
+
+def check_in(locale, *rows, header=HEADER):
+    return validate_route(dataclasses.replace(route_table(list(rows), header=header), number_locale=locale))
+
+
+@pytest.mark.parametrize(
+    ("locale", "latitude", "longitude", "presents"),
+    [
+        ("de", "43,6532", "-79,3832", "1.200.000"),
+        ("de", "43.6532", "-79.3832", "1.200.000"),  # a point cannot group a coordinate: pasted from GeoNames
+        ("fr_FR", "43,6532", "-79,3832", "1\u202f200\u202f000"),  # narrow no-break space, as French Sheets
+        ("fr_FR", "43,6532", "-79,3832", "1 200 000"),
+        ("en_US", "43.6532", "-79.3832", "1\u00a0200\u00a0000"),  # no-break space
+        ("en_US", "43.6532", "-79.3832", "1,200,000"),
+        ("pt_BR", "43,6532", "-79,3832", "1.200.000"),
+    ],
+)
+def test_numbers_are_read_as_the_sheets_locale_writes_them(locale, latitude, longitude, presents):
+    report = check_in(locale, ["Toronto", "", "CA", latitude, longitude, "2026-12-25T02:00:00Z", "", presents])
+    assert report.errors == []
+    stop = report.stops[0]
+    assert (stop.latitude, stop.longitude, stop.presents) == (43.6532, -79.3832, 1_200_000)
+
+
+@pytest.mark.parametrize(
+    ("locale", "column", "value", "example"),
+    [
+        ("en_US", "latitude", "43,6532", "43.6532"),
+        ("de", "latitude", "43,65,32", "43,6532"),
+        ("de", "presents", "1,200,000", "1.200.000"),  # a German sheet's 1,2 is one point two
+        ("de", "presents", "12.00", "1.200.000"),  # grouping in threes, strictly
+        ("en_US", "presents", "1 2 3", "1,200,000"),
+    ],
+)
+def test_numbers_not_written_the_locales_way_are_bad_numbers_with_an_example(locale, column, value, example):
+    cells = ["Toronto", "", "CA", "43.6532", "-79.3832", "2026-12-25T02:00:00Z", "", "12"]
+    cells[HEADER.index(column)] = value
+    report = check_in(locale, cells)
+    assert codes(report.errors) == [(2, column, "bad_number")]
+    assert f"like {example}" in report.errors[0].message
+
+
+# A time with no zone is never silently UTC; `local arrival` is the time at the stop.
+
+LOCAL_HEADER = ["city", "country", "latitude", "longitude", "arrival", "local arrival"]
+
+
+def local(place, country, arrival, local_arrival):
+    return [place[0], country, place[2], place[3], arrival, local_arrival]
+
+
+@pytest.mark.parametrize("arrival", ["2026-12-24 21:30", "2026-12-24T21:30:00", "2026-12-24 21:30:00.250"])
+def test_an_arrival_without_a_zone_says_how_to_write_an_instant(arrival):
+    report = check(row(TORONTO, "CA", arrival))
+    assert codes(report.errors) == [(2, "arrival", "bad_time")]
+    message = report.errors[0].message
+    assert "has no time zone" in message
+    assert "2026-12-24T09:41:00Z" in message and "'local arrival' column" in message
+
+
+def test_a_local_arrival_alone_is_converted_with_the_zone_at_the_coordinates():
+    header = ["city", "country", "latitude", "longitude", "Local Arrival"]
+    report = check(
+        ["Sydney", "AU", *SYDNEY[2:], "2026-12-24 21:30"],
+        ["Kathmandu", "NP", *KATHMANDU[2:], "2026-12-24T21:30"],
+        ["Toronto", "CA", *TORONTO[2:], "2026-12-24 21:30:00"],
+        header=header,
+    )
+    assert report.errors == []
+    assert [stop.arrival.isoformat() for stop in report.stops] == [
+        "2026-12-24T10:30:00+00:00",  # AEDT, UTC+11
+        "2026-12-24T15:45:00+00:00",  # UTC+5:45
+        "2026-12-25T02:30:00+00:00",  # EST, UTC-5
+    ]
+
+
+def test_arrival_and_local_arrival_that_agree_pass():
+    report = check(local(TORONTO, "CA", "2026-12-25T02:30:00Z", "2026-12-24 21:30"), header=LOCAL_HEADER)
+    assert report.errors == []
+
+
+def test_arrival_and_local_arrival_that_disagree_are_an_arrival_mismatch():
+    report = check(local(TORONTO, "CA", "2026-12-24T21:30:00Z", "2026-12-24 21:30"), header=LOCAL_HEADER)
+    assert codes(report.errors) == [(2, "local arrival", "arrival_mismatch")]
+    assert "America/Toronto is 2026-12-25T02:30:00Z" in report.errors[0].message
+    assert "2026-12-24T21:30:00Z" in report.errors[0].message
+
+
+@pytest.mark.parametrize("value", ["2026-12-24T21:30:00-05:00", "21:30", "24.12.2026 21:30", "tonight"])
+def test_a_local_arrival_that_is_not_a_wall_time_is_a_bad_time(value):
+    report = check(local(TORONTO, "CA", "", value), header=LOCAL_HEADER)
+    assert codes(report.errors) == [(2, "local arrival", "bad_time")]
+    assert "2026-12-24 21:30" in report.errors[0].message
+
+
+def test_a_row_with_neither_time_is_missing_its_arrival():
+    report = check(local(TORONTO, "CA", "", ""), header=LOCAL_HEADER)
+    assert codes(report.errors) == [(2, "arrival", "missing_value")]
+    assert "or the local arrival" in report.errors[0].message
+    only_local = check(
+        ["Toronto", "CA", *TORONTO[2:], ""], header=["city", "country", "latitude", "longitude", "local arrival"]
+    )
+    assert codes(only_local.errors) == [(2, "local arrival", "missing_value")]
+
+
+@pytest.mark.parametrize(
+    ("wall_time", "happens"),
+    [("2026-03-29 01:30", "never happens"), ("2026-10-25 01:30", "happens twice")],
+    ids=["spring-forward-gap", "fall-back-overlap"],
+)
+def test_a_local_arrival_in_a_clock_change_is_a_dst_change(wall_time, happens):
+    report = check(local(LONDON, "GB", "", wall_time), header=LOCAL_HEADER, night=dt.date(2026, 3, 28))
+    assert codes(report.errors) == [(2, "local arrival", "dst_change")]
+    assert f"{wall_time} {happens} in Europe/London" in report.errors[0].message
+
+
+def test_local_arrivals_are_ordered_with_arrivals():
+    report = check(
+        local(LONDON, "GB", "2026-12-24T21:00:00Z", ""),
+        local(KATHMANDU, "NP", "", "2026-12-24 21:00"),  # 15:15Z, before London
+        header=LOCAL_HEADER,
+    )
+    assert codes(report.errors) == [(3, "arrival", "out_of_order")]
+
+
+# Time-zone libraries released separately: a zone one knows and the other does not is a finding.
+
+
+def test_a_zone_timezonefinder_knows_and_pytz_does_not_is_a_finding_not_a_traceback(monkeypatch):
+    real = TimezoneFinder.timezone_at
+
+    def skewed(finder, *, lng, lat):
+        return "Europe/Kyiv_2030" if abs(lat - 50.45466) < 0.01 else real(finder, lng=lng, lat=lat)
+
+    monkeypatch.setattr(TimezoneFinder, "timezone_at", skewed)
+    kyiv = ("Kyiv", "", "50.45466", "30.5238")
+    report = check(row(kyiv, "UA", "2026-12-24T19:00:00Z"), row(LONDON, "GB", "2026-12-24T21:00:00Z"))
+    assert codes(report.errors) == [(2, "timezone", "unsupported_zone")]
+    assert report.errors[0].value == "Europe/Kyiv_2030"
+    assert "pytz does not know" in report.errors[0].message
+    assert [stop.city for stop in report.stops] == ["London"]
+    with_local = check(local(kyiv, "UA", "", "2026-12-24 21:00"), header=LOCAL_HEADER)
+    assert codes(with_local.errors) == [(2, "timezone", "unsupported_zone")]
