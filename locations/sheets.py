@@ -1,4 +1,5 @@
-"""The organisers' Google Sheet through gspread: read-only, every cell as text, every failure a SourceError.
+"""The organisers' Google Sheet through gspread: read-only, every cell as the text the sheet shows, numbers
+read by the spreadsheet's locale, every failure a SourceError.
 
 Failures that pass (quota 429, Google's 5xx, timeouts, dropped connections) are retried with exponential
 backoff, TRACKER_SHEETS_RETRIES times from TRACKER_SHEETS_BACKOFF seconds; failures that a retry cannot
@@ -18,6 +19,7 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from gspread.utils import ValueRenderOption
 
+from locations.numbers import is_known_locale
 from locations.sheet_address import SheetAddress, sheet_address
 from locations.table import RouteTable, SourceError, table_from_records
 
@@ -67,15 +69,31 @@ def read_sheet(key_or_url: str, session: requests.Session | None = None) -> Rout
     session = session if session is not None else authorized_session()
     client = gspread.Client(auth=getattr(session, "credentials", None), session=session)
     client.set_timeout(settings.TRACKER_SHEETS_TIMEOUT)
-    title, worksheet_id, records = _with_retries(lambda: _fetch(client, address), address, session)
+    title, worksheet_id, records, locale = _with_retries(lambda: _fetch(client, address), address, session)
+    if not is_known_locale(locale):
+        raise SourceError(
+            f"The sheet {address.key} has the locale {locale!r}, which the tracker cannot read numbers in. "
+            "In the sheet choose File > Settings > Locale and pick your country, then sync again."
+        )
     # The sheet's key, the worksheet id and the header positions let locations.links link findings to cells.
     return table_from_records(
-        key_or_url, "sheet", records, sheet_key=address.key, worksheet_id=worksheet_id, worksheet_title=title
+        key_or_url,
+        "sheet",
+        records,
+        sheet_key=address.key,
+        worksheet_id=worksheet_id,
+        worksheet_title=title,
+        number_locale=locale,
     )
 
 
-def _fetch(client: gspread.Client, address: SheetAddress) -> tuple[str, int, list[list[str]]]:
+def _fetch(client: gspread.Client, address: SheetAddress) -> tuple[str, int, list[list[str]], str]:
+    """The worksheet's title, id and values as the sheet shows them, and the spreadsheet's locale."""
     spreadsheet = client.open_by_key(address.key)
+    # Cells come as the sheet shows them (a German sheet shows 52,52437), so numbers are read by its locale.
+    locale = spreadsheet.locale
+    if not isinstance(locale, str):
+        raise ValueError("the spreadsheet's locale is not text")
     worksheets = spreadsheet.worksheets()
     worksheet = _pick_worksheet(worksheets, address)
     values = worksheet.get_values(value_render_option=ValueRenderOption.formatted)
@@ -83,7 +101,7 @@ def _fetch(client: gspread.Client, address: SheetAddress) -> tuple[str, int, lis
         isinstance(record, list) and all(isinstance(cell, str) for cell in record) for record in values
     ):
         raise ValueError("the worksheet's values are not rows of text")
-    return worksheet.title, worksheet.id, values
+    return worksheet.title, worksheet.id, values, locale
 
 
 def _pick_worksheet(worksheets: list[gspread.Worksheet], address: SheetAddress) -> gspread.Worksheet:

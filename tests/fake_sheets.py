@@ -82,6 +82,7 @@ class FakeGoogle:
 
     def __init__(self, hang_seconds: float = 10.0) -> None:
         self.spreadsheets: dict[str, list[Worksheet]] = {}
+        self.locales: dict[str, str] = {}
         self.seen: list[Seen] = []
         self.token_claims: list[dict] = []
         self.hang_seconds = hang_seconds
@@ -109,9 +110,10 @@ class FakeGoogle:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def add_spreadsheet(self, key: str, *worksheets: Worksheet) -> None:
-        """Serve a spreadsheet with these tabs, in order."""
+    def add_spreadsheet(self, key: str, *worksheets: Worksheet, locale: str = "en_US") -> None:
+        """Serve a spreadsheet with these tabs, in order, and this locale (File > Settings > Locale)."""
         self.spreadsheets[key] = list(worksheets)
+        self.locales[key] = locale
 
     def fail(self, mode: int | str, times: int | None = None, on: str = "") -> None:
         """Make the next TIMES Sheets requests (all of them when None) whose path contains ON go wrong."""
@@ -198,7 +200,7 @@ def _handler_for(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
                 self._error(404)
                 return
             if len(segments) == 4:
-                self._json(200, _metadata(segments[3], worksheets))
+                self._json(200, _metadata(segments[3], worksheets, fake.locales.get(segments[3], "en_US")))
             elif len(segments) == 6 and segments[4] == "values":
                 self._values(worksheets, unquote(segments[5]), query)
             else:
@@ -265,10 +267,10 @@ def _handler_for(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _metadata(key: str, worksheets: list[Worksheet]) -> dict:
+def _metadata(key: str, worksheets: list[Worksheet], locale: str) -> dict:
     return {
         "spreadsheetId": key,
-        "properties": {"title": "Santa's route", "locale": "en_GB", "timeZone": "Etc/GMT"},
+        "properties": {"title": "Santa's route", "locale": locale, "timeZone": "Etc/GMT"},
         "sheets": [
             {
                 "properties": {

@@ -13,6 +13,7 @@ from locations.sheets import SCOPES, authorized_session, read_sheet
 from locations.sources import read_source
 from locations.sync import sync_route
 from locations.table import SourceError
+from locations.validation import validate_route
 from tests.conftest import ROUTE_HEADER
 from tests.fake_sheets import FakeGoogle, Number, Worksheet
 
@@ -245,3 +246,52 @@ def test_a_sheet_whose_first_row_is_a_stop_is_rejected_for_missing_columns(sheet
     assert result.outcome == SyncRun.Outcome.INVALID
     assert {error.code for error in result.report.errors} == {"missing_column"}
     assert live_snapshot() == before
+
+
+GERMAN_HEADER = ["city", "country", "latitude", "longitude", "arrival", "presents", "code"]
+
+
+def test_a_german_locale_sheet_reads_its_decimal_commas_and_thousands(sheets, google):
+    # Case 06: File > Settings > Locale is Germany, so the sheet shows 52,52437 and 1.200.000.
+    rows = [
+        GERMAN_HEADER,
+        ["Berlin", "DE", Number(52.52437, "52,52437"), Number(13.41053, "13,41053"), "2026-12-24T19:00:00Z",
+         Number(1200000, "1.200.000"), "007"],
+        ["Hamburg", "DE", Number(53.55073, "53,55073"), Number(9.99302, "9,99302"), "2026-12-24T19:01:00Z",
+         Number(800000, "800.000"), "1,50"],
+    ]  # fmt: skip
+    google.add_spreadsheet(KEY, Worksheet("Route", 0, rows), locale="de_DE")
+    table = read_sheet(SHEET, session=sheets)
+    assert table.number_locale == "de_DE"
+    assert [row.cells["code"] for row in table.rows] == ["007", "1,50"]  # text cells stay as typed
+    report = validate_route(table)
+    assert report.errors == [] and report.warnings == []
+    assert [(stop.city, stop.latitude, stop.longitude, stop.presents) for stop in report.stops] == [
+        ("Berlin", 52.52437, 13.41053, 1_200_000),
+        ("Hamburg", 53.55073, 9.99302, 800_000),
+    ]
+
+
+def test_a_french_locale_sheet_with_narrow_no_break_thousands_reads_clean(sheets, google):
+    rows = [
+        GERMAN_HEADER[:6],
+        ["Paris", "FR", Number(48.85341, "48,85341"), Number(2.3488, "2,3488"), "2026-12-24T20:00:00Z",
+         Number(1200000, "1\u202f200\u202f000")],
+    ]  # fmt: skip
+    google.add_spreadsheet(KEY, Worksheet("Route", 0, rows), locale="fr_FR")
+    report = validate_route(read_sheet(SHEET, session=sheets))
+    assert report.errors == []
+    assert (report.stops[0].latitude, report.stops[0].presents) == (48.85341, 1_200_000)
+
+
+def test_a_us_locale_sheet_still_refuses_a_decimal_comma(sheets, google):
+    rows = [GERMAN_HEADER[:5], ["Berlin", "DE", "52,52437", Number(13.41053, "13.41053"), "2026-12-24T19:00:00Z"]]
+    google.add_spreadsheet(KEY, Worksheet("Route", 0, rows))
+    report = validate_route(read_sheet(SHEET, session=sheets))
+    assert [(error.row, error.column, error.code) for error in report.errors] == [(2, "latitude", "bad_number")]
+
+
+def test_a_locale_the_tracker_cannot_read_numbers_in_is_a_source_error(sheets, google, small_route):
+    google.add_spreadsheet(KEY, Worksheet("Route", 0, [ROUTE_HEADER, *small_route]), locale="xx_YY")
+    with pytest.raises(SourceError, match=r"locale 'xx_YY'.*File > Settings > Locale"):
+        read_sheet(SHEET, session=sheets)
