@@ -1,15 +1,17 @@
 """Property-based tests: random and malformed sheets never crash the checker and never half-publish."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from locations.models import Revision, Stop
 from locations.sources import read_csv
 from locations.sync import publish_table
-from locations.table import SourceError
+from locations.table import ROUTE_COLUMNS, SourceError, column_name, make_rows
 from locations.validation import ERROR_CODES, WARNING_CODES, validate_route
 from tests.conftest import route_table
 
@@ -21,6 +23,17 @@ REAL_PLACES = [
     ("Kiritimati", "KI", "1.8721", "-157.4278"),
     ("London", "GB", "51.5074", "-0.1278"),
 ]
+
+# Wall times with no zone, as Excel date cells and hurried organisers give them.
+zone_less_times = st.datetimes(min_value=dt.datetime(2026, 12, 23), max_value=dt.datetime(2026, 12, 26)).map(
+    lambda moment: moment.isoformat(sep=st_separator(moment), timespec="minutes" if moment.second % 2 else "seconds")
+)
+
+
+def st_separator(moment: dt.datetime) -> str:
+    """'T' or ' ' between date and time, varied by the moment so both appear."""
+    return "T" if moment.minute % 2 else " "
+
 
 plausible_cell = {
     "city": st.sampled_from([place[0] for place in REAL_PLACES] + ["", "  ", "Ünïcødé 東京"]),
@@ -34,6 +47,11 @@ plausible_cell = {
             timezones=st.sampled_from([dt.UTC]),
         ).map(lambda moment: moment.isoformat()),
         st.sampled_from(["2026-12-24T09:41:00Z", "2026-12-24 09:41", "", "yesterday", "2026-13-45T99:00:00Z"]),
+        zone_less_times,
+    ),
+    "local arrival": st.one_of(
+        zone_less_times,
+        st.sampled_from(["", "2026-03-29 01:30", "2026-10-25 01:30", "2026-12-24T21:30:00+01:00", "21:30", "soon"]),
     ),
     "timezone": st.sampled_from(["", "America/Toronto", "Mars/Olympus", "Asia/Kathmandu", "UTC"]),
     "presents": st.sampled_from(["", "0", "12", "-3", "1,000", "1e9", "99999999999999999999", "lots"]),
@@ -44,15 +62,16 @@ any_cell = st.one_of(
 )
 
 
-# Every column of the brief's sheet format.
-COLUMNS = ("city", "country", "latitude", "longitude", "arrival", "region", "timezone", "presents", "fact", "notes")
+# Every column of the sheet format.
+COLUMNS = ROUTE_COLUMNS
 
 
 @st.composite
 def sheets(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
-    """A header (any subset of the columns, any case and order, maybe extras) and rows of odd cells."""
-    columns = draw(st.lists(st.sampled_from([*COLUMNS, "owner", ""]), unique=True, max_size=len(COLUMNS) + 2))
-    header = [draw(st.sampled_from([name, name.upper(), name.title(), f" {name} "])) for name in columns]
+    """A header (any columns, any case, spacing and order, some twice, maybe extras) and rows of odd cells."""
+    columns = draw(st.lists(st.sampled_from([*COLUMNS, "owner", ""]), max_size=len(COLUMNS) + 2))
+    variants = [str.lower, str.upper, str.title, lambda name: f" {name} ", lambda name: name.replace(" ", "_")]
+    header = [draw(st.sampled_from(variants))(name) for name in columns]
     rows = []
     for _ in range(draw(st.integers(0, 8))):
         cells = []
@@ -73,15 +92,21 @@ def test_sheet_generator_can_produce_clean_routes():
 @given(sheets())
 def test_random_sheets_never_raise_and_every_finding_has_a_row_a_column_and_a_code(sheet):
     header, rows = sheet
-    report = validate_route(route_table(rows, header=header))
+    table = route_table(rows, header=header)
+    report = validate_route(table)
     for finding in report.errors:
         assert finding.code in ERROR_CODES
         assert isinstance(finding.row, int) and 1 <= finding.row <= len(rows) + 1
         assert finding.column and finding.message
+        assert finding.row == 1 or finding.code not in ("duplicate_column", "missing_column")
     for finding in report.warnings:
         assert finding.code in WARNING_CODES
         assert 2 <= finding.row <= len(rows) + 1
+    names = [column_name(name) for name in table.headers]
+    if any(names.count(name) > 1 for name in ROUTE_COLUMNS):
+        assert "duplicate_column" in {finding.code for finding in report.errors}
     if report.ok:
+        assert {"arrival", "local arrival"} & set(names)
         non_blank = [cells for cells in rows if any(str(cell).strip() for cell in cells)]
         assert len(report.stops) == len(non_blank)
         arrivals = [stop.arrival for stop in report.stops]
@@ -121,3 +146,18 @@ def test_publishing_random_sheets_is_all_or_nothing(small_route, sheet):
         assert list(live.stops.values_list("city", "arrival")) == before_stops
     assert Revision.objects.filter(is_live=True).count() == 1
     assert Stop.objects.filter(revision__isnull=True).count() == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(sheets(), st.sampled_from([",", ";", "\t", "|"]), st.booleans())
+def test_random_sheets_written_with_any_delimiter_read_back_cell_for_cell(tmp_path_factory, sheet, delimiter, bom):
+    header, rows = sheet
+    assume(len({column_name(name) for name in header} & set(ROUTE_COLUMNS)) >= 2)  # a header to tell it by
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])  # as Excel writes
+    path = tmp_path_factory.mktemp("csv") / "route.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + buffer.getvalue().encode())
+    table = read_csv(path)
+    assert table.number_locale == ("de" if delimiter == ";" else "en_US")
+    assert (table.headers, table.rows) == make_rows(header, rows)  # the same as the cells written
+    validate_route(table)
