@@ -4,14 +4,15 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from locations.models import Revision, Stop
-from locations.sources import read_csv
+from locations.sources import read_csv, read_source
 from locations.sync import publish_table
-from locations.table import ROUTE_COLUMNS, SourceError, column_name, make_rows
+from locations.table import ROUTE_COLUMNS, RouteTable, SourceError, column_name, make_rows
 from locations.validation import ERROR_CODES, WARNING_CODES, validate_route
 from tests.conftest import route_table
 
@@ -130,12 +131,34 @@ def test_random_bytes_as_a_csv_file_give_a_table_or_a_clear_source_error(tmp_pat
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheets())
 def test_publishing_random_sheets_is_all_or_nothing(small_route, sheet):
+    header, rows = sheet
+    assert_published_all_or_nothing(route_table(rows, header=header, source="random.csv"), small_route)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheets(), st.sampled_from([",", ";", "\t", "|"]))
+def test_publishing_csv_files_in_any_delimiter_is_all_or_nothing(tmp_path_factory, small_route, sheet, delimiter):
+    header, rows = sheet
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    path = tmp_path_factory.mktemp("csv") / "route.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    try:
+        table = read_csv(path)
+    except SourceError as exc:
+        assert str(exc)
+        return
+    assert_published_all_or_nothing(table, small_route)
+
+
+def assert_published_all_or_nothing(table: RouteTable, small_route: list[list[str]]) -> None:
+    """Publish TABLE over a live small route: a clean table becomes live whole, anything else changes nothing."""
     if not Revision.objects.exists():
         publish_table(route_table(small_route), "test")
     before = Revision.objects.get(is_live=True)
     before_stops = list(before.stops.values_list("city", "arrival"))
-    header, rows = sheet
-    result = publish_table(route_table(rows, header=header, source="random.csv"), "test")
+    result = publish_table(table, "test")
     live = Revision.objects.get(is_live=True)
     if result.report.ok:
         assert live.stops.count() == len(result.report.stops)
@@ -161,3 +184,29 @@ def test_random_sheets_written_with_any_delimiter_read_back_cell_for_cell(tmp_pa
     assert table.number_locale == ("de" if delimiter == ";" else "en_US")
     assert (table.headers, table.rows) == make_rows(header, rows)  # the same as the cells written
     validate_route(table)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(min_value=dt.datetime(2026, 12, 23), max_value=dt.datetime(2026, 12, 26)).map(
+            lambda moment: moment.replace(microsecond=0)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_xlsx_date_cells_in_arrival_are_never_read_as_utc(tmp_path_factory, moments):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["city", "country", "latitude", "longitude", "arrival"])
+    for moment in moments:
+        sheet.append(["Toronto", "CA", 43.6532, -79.3832, moment])
+        sheet.cell(sheet.max_row, 5).number_format = "yyyy-mm-dd hh:mm:ss"
+    path = tmp_path_factory.mktemp("xlsx") / "route.xlsx"
+    workbook.save(path)
+    report = validate_route(read_source(str(path)))
+    assert [(f.row, f.column, f.code) for f in report.errors] == [
+        (row, "arrival", "bad_time") for row in range(2, len(moments) + 2)
+    ]
+    assert report.stops == []
