@@ -52,6 +52,30 @@ def bench_validation(size: int, repeats: int) -> None:
     )
 
 
+def bench_numbers(size: int, repeats: int) -> None:
+    """Read the latitude, longitude and presents of a real route as a US and as a German sheet shows them."""
+    from locations.numbers import example_number, parse_coordinate, parse_number
+
+    table = real_route(size)
+    for locale in ("en_US", "de_DE"):
+        cells = [
+            (
+                example_number(float(row.cells["latitude"]), locale),
+                example_number(float(row.cells["longitude"]), locale),
+                example_number(1000 + 997 * row.number, locale),  # grouped: 1,997,000 or 1.997.000
+            )
+            for row in table.rows
+        ]
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for latitude, longitude, presents in cells:
+                parse_coordinate(latitude, locale), parse_coordinate(longitude, locale), parse_number(presents, locale)
+            timings.append(time.perf_counter() - started)
+        median = statistics.median(timings)
+        print(f"read the numbers of {len(cells)} stops ({locale}, e.g. {cells[-1]}): median {median:.3f} s")
+
+
 def bench_sync(size: int, database_url: str, label: str) -> None:
     """Run in a child process so Django is set up against the given database."""
     env = os.environ | {"DATABASE_URL": database_url}
@@ -95,6 +119,7 @@ def main() -> None:
     import django
 
     django.setup()
+    bench_numbers(10_000, args.repeats)
     bench_validation(10_000, args.repeats)
     with tempfile.TemporaryDirectory() as folder:
         bench_sync(1_000, f"sqlite:///{folder}/bench.sqlite3", "SQLite")

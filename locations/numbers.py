@@ -2,8 +2,9 @@
 
 Babel's strict parser decides (CLDR's decimal mark and group separator for the locale, groups of three);
 a group separator written as a space, a no-break space or a narrow no-break space is read as the
-locale's own. Plain integers and plain decimals skip Babel: they read the same in every locale that
-uses that decimal mark, and a 10,000-stop route must check in well under a second.
+locale's own. Plain integers, plain decimals and whole numbers grouped in threes by one separator skip
+Babel (about 50 microseconds a call): they read the same either way, and a 10,000-stop route must check
+in well under a second.
 """
 
 import re
@@ -31,6 +32,13 @@ def is_known_locale(locale: str) -> bool:
 
 
 @cache
+def _grouped_integer(group: str) -> re.Pattern[str]:
+    """Whole numbers grouped in threes by GROUP or any space-like separator: 1,200,000 / 1.200.000 / 1 200 000."""
+    separators = re.escape(group) + _SPACES
+    return re.compile(f"[+-]?\\d{{1,3}}(?:[{separators}]\\d{{3}})+", re.ASCII)
+
+
+@cache
 def number_symbols(locale: str) -> tuple[str, str]:
     """(decimal mark, group separator) of a Babel locale: ('.', ',') for en_US, (',', '.') for de.
 
@@ -51,6 +59,8 @@ def parse_number(text: str, locale: str) -> Decimal | None:
         return Decimal(value)
     if decimal_mark == "," and _COMMA_DECIMAL.fullmatch(value):
         return Decimal(value.replace(",", "."))
+    if _grouped_integer(group).fullmatch(value) and len(set(value) - set("+-0123456789")) == 1:
+        return Decimal(re.sub(r"[^\d+-]", "", value))
     if group not in value:
         value = _SPACE_GROUP.sub(group, value)
     try:
