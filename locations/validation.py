@@ -522,14 +522,15 @@ def header_findings(headers: list[str]) -> list[Finding]:
         if len(positions) > 1:
             letters = [column_letter(position) for position in positions]
             both = f"{', '.join(letters[:-1])} and {letters[-1]}"
-            as_written = " and ".join(repr(headers[position]) for position in positions)
+            written = [headers[position] for position in positions]
+            as_written = f" ({' and '.join(map(repr, written))})" if len(set(written)) > 1 else ""
             findings.append(
                 Finding(
                     1,
                     name,
                     "duplicate_column",
                     name,
-                    f"Columns {both} are both the {name!r} column ({as_written}), so the tracker cannot tell "
+                    f"Columns {both} are both the {name!r} column{as_written}, so the tracker cannot tell "
                     f"which one is meant. Delete the column that is out of date, or rename it (for example "
                     f"'{name} (old)') so it is ignored.",
                 )
