@@ -9,6 +9,7 @@ against the coordinates; when the region names none ("Azores") it is the one cou
 coordinates, else blank for validation to report.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -46,14 +47,17 @@ _EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)
 
 
 def read_csv(path: Path) -> RouteTable:
-    """A UTF-8 CSV file, with or without a byte-order mark, its delimiter , ; tab or | (sniffed).
+    """A UTF-8 CSV file, with or without a byte-order mark (or UTF-16 with one), its delimiter , ; tab or |
+    (sniffed).
 
     Excel's 'sep=;' first line names the delimiter and is not a row (Excel hides it too), so the header stays
     row 1. With ';' numbers are read with decimal commas. Raises SourceError for other encodings.
     """
     raw = _read_bytes(path)
     try:
-        text = raw.decode("utf-8-sig")
+        # Excel's "Unicode Text" is UTF-16 with a byte-order mark (and tabs): the mark says so for certain.
+        text = raw.decode("utf-16") if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+        text = text if text is not None else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(
             f"{path.name} is not UTF-8 text (byte {exc.start}); it was probably saved as 'CSV (Comma delimited)' "

@@ -45,7 +45,8 @@ ERROR_CODES = (
 WARNING_CODES = ("duplicate_stop", "country_alias")
 UTC = dt.UTC
 PRESENTS_MAX = 10_000_000_000
-_WALL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?", re.ASCII | re.IGNORECASE)
+# A sheet's own date-time format may drop the hour's leading zero: 2026-12-24 9:30.
+_WALL_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2})(:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)", re.ASCII | re.IGNORECASE)
 # How messages show an instant and a wall time an organiser can copy.
 INSTANT_EXAMPLES = "2026-12-24T09:41:00Z or 2026-12-24T22:41:00+13:00"
 WALL_TIME_EXAMPLE = "2026-12-24 21:30"
@@ -148,12 +149,14 @@ def parse_arrival(text: str) -> dt.datetime | None:
 
 
 def parse_wall_time(text: str) -> dt.datetime | None:
-    """A local date and time without a zone ('2026-12-24 21:30', '2026-12-24T21:30:00'); None otherwise."""
-    value = text.strip()
-    if not _WALL_TIME.fullmatch(value):
+    """A local date and time without a zone ('2026-12-24 21:30', '2026-12-24T21:30:00', '2026-12-24 9:30');
+    None otherwise."""
+    match = _WALL_TIME.fullmatch(text.strip())
+    if match is None:
         return None
+    date, hour, rest = match.groups()
     try:
-        return dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(f"{date}T{int(hour):02d}{rest}")
     except ValueError:
         return None
 

@@ -323,6 +323,17 @@ def test_csv_exports_in_other_dialects_read_the_same_stop(tmp_path, name, conten
     assert table.rows[0].number == 2
 
 
+def test_excel_unicode_text_utf16_with_tabs_reads_clean(tmp_path):
+    path = tmp_path / "route.csv"  # Excel: Save As > Unicode Text, renamed
+    text = (
+        "city\tcountry\tlatitude\tlongitude\tarrival\r\nMünchen\tDE\t48.13743\t11.57549\t2026-12-24T20:05:00+01:00\r\n"
+    )
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Excel writes it
+    report = check_table(read_source(str(path)))
+    assert report.errors == []
+    assert (report.stops[0].city, report.stops[0].latitude) == ("München", 48.13743)
+
+
 def test_a_windows_1252_csv_from_german_excel_says_how_to_save_it_as_utf8(tmp_path):
     path = tmp_path / "route.csv"
     path.write_bytes(

@@ -452,6 +452,7 @@ def test_an_arrival_without_a_zone_says_how_to_write_an_instant(arrival):
 def test_a_local_arrival_alone_is_converted_with_the_zone_at_the_coordinates():
     header = ["city", "country", "latitude", "longitude", "Local Arrival"]
     report = check(
+        ["Kiritimati", "KI", *KIRITIMATI[2:], "2026-12-24 9:30 "],  # a sheet's h:mm format
         ["Sydney", "AU", *SYDNEY[2:], "2026-12-24 21:30"],
         ["Kathmandu", "NP", *KATHMANDU[2:], "2026-12-24T21:30"],
         ["Toronto", "CA", *TORONTO[2:], "2026-12-24 21:30:00"],
@@ -459,6 +460,7 @@ def test_a_local_arrival_alone_is_converted_with_the_zone_at_the_coordinates():
     )
     assert report.errors == []
     assert [stop.arrival.isoformat() for stop in report.stops] == [
+        "2026-12-23T19:30:00+00:00",  # UTC+14
         "2026-12-24T10:30:00+00:00",  # AEDT, UTC+11
         "2026-12-24T15:45:00+00:00",  # UTC+5:45
         "2026-12-25T02:30:00+00:00",  # EST, UTC-5
