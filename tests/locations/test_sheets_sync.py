@@ -295,3 +295,12 @@ def test_a_locale_the_tracker_cannot_read_numbers_in_is_a_source_error(sheets, g
     google.add_spreadsheet(KEY, Worksheet("Route", 0, [ROUTE_HEADER, *small_route]), locale="xx_YY")
     with pytest.raises(SourceError, match=r"locale 'xx_YY'.*File > Settings > Locale"):
         read_sheet(SHEET, session=sheets)
+
+
+def test_a_csv_pasted_into_column_a_of_a_sheet_says_how_to_split_it(sheets, google):
+    rows = [["city;country;latitude;longitude;arrival"], ["Berlin;DE;52,52437;13,41053;2026-12-24T19:00:00Z"]]
+    google.add_spreadsheet(KEY, Worksheet("Route", 0, rows), locale="de_DE")
+    report = validate_route(read_sheet(SHEET, session=sheets))
+    assert [(error.row, error.code) for error in report.errors] == [(1, "missing_column")] * 5
+    assert "Data > Split text to columns" in report.errors[0].message
+    assert "separated by semicolons" in report.errors[0].message
