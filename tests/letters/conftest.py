@@ -101,9 +101,9 @@ def restore_elves_group() -> None:
     fresh connection objects, which lack the serialized copy. So the migration's code runs again instead.
     """
     loader = MigrationLoader(connection)
-    key = ("letters", "0002_elves_group")
-    create_elves = loader.get_migration(*key).operations[0].code
-    create_elves(loader.project_state(key).apps, SimpleNamespace(connection=connection))
+    for key in (("letters", "0002_elves_group"), ("letters", "0004_elves_see_quarantine")):
+        create_elves = loader.get_migration(*key).operations[0].code
+        create_elves(loader.project_state(key).apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

@@ -45,6 +45,9 @@ def test_the_elves_group_has_exactly_the_mailroom_permissions():
         ("letters", "view_replytemplate"),
         ("letters", "add_replytemplate"),
         ("letters", "change_replytemplate"),
+        ("letters", "view_quarantinedmessage"),
+        ("letters", "change_quarantinedmessage"),
+        ("letters", "delete_quarantinedmessage"),
     }
 
 
