@@ -3,6 +3,8 @@
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+from letters.mail_text import header_text
+
 # Report types (RFC 6522 multipart/report; RFC 3464 delivery status, RFC 8098 read receipts, RFC 5965 abuse
 # feedback) and the machine senders of bounces (RFC 5321 section 4.5.5 postmaster, de-facto MAILER-DAEMON).
 REPORT_TYPES = {"multipart/report", "message/delivery-status", "message/disposition-notification"}
@@ -14,8 +16,9 @@ AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder", "x-auto
 
 
 def _raw(message: EmailMessage, name: str) -> str | None:
-    """The raw value of header NAME, without the header parser (these are checked on hostile mail)."""
-    return next((value.strip() for key, value in message.raw_items() if key.lower() == name), None)
+    """Header NAME as one line of at most 100 characters (it goes into reasons), None when absent."""
+    raw = next((value for key, value in message.raw_items() if key.lower() == name), None)
+    return None if raw is None else header_text(raw)[:100]
 
 
 def machine_reason(message: EmailMessage) -> str:
