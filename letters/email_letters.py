@@ -13,13 +13,15 @@ from django.core.validators import validate_email
 from letters.html_text import html_to_text
 from letters.machine_mail import machine_reason
 from letters.mail_parser import MessageRefused, parse_message
-from letters.mail_text import clean_text, header_text, one_line, text_from_bytes
+from letters.mail_text import header_text, one_line, text_from_bytes
 from letters.models import Letter
 
 # A Message-ID as replies reuse it (RFC 5322 msg-id: <left@right>, no spaces); longer ones are not threaded.
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 # References kept for threading replies: the thread's first and the latest, as RFC 5537 section 3.4.4 trims.
 MAX_REFERENCES = 20
+# The most of an email's text a letter keeps (the form allows 5,000); the original email keeps the rest.
+MAX_TEXT_CHARACTERS = 100_000
 
 
 class MachineMail(Exception):
@@ -175,18 +177,22 @@ def letter_from_email(raw: bytes) -> Letter:
     text = "\n\n".join([reading.text or note, *reading.also]).strip()
     if not text:
         raise MessageRefused("The message has no text to read (no text/plain or text/html part with words in it).")
+    notes = _attachment_notes(message, reading.used)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        cut = f"(the text went on for {len(text) - MAX_TEXT_CHARACTERS} more characters: see the original email)"
+        text, notes = text[:MAX_TEXT_CHARACTERS], "\n".join(filter(None, [cut, notes]))
     return Letter(
         source=Letter.Source.EMAIL,
         sender_name=one_line(name, 200),
         sender_email=address,
         subject=one_line(header(message, "subject"), 300),
-        text=clean_text(text),
+        text=text,  # each piece was cleaned as it was decoded
         language=header(message, "content-language").split(",")[0].strip()[:35],
         message_id=message_id(header(message, "message-id")),
         references=references(header(message, "references")),
         raw_sha256=hashlib.sha256(raw).hexdigest(),
-        dropped_attachments=_attachment_notes(message, reading.used),
+        dropped_attachments=notes,
         enclosed_from=reading.enclosed_from,
         enclosed_date=reading.enclosed_date,
-        forwarding_note=clean_text(forwarding_note),
+        forwarding_note=forwarding_note,
     )

@@ -1,4 +1,4 @@
-"""Parsing untrusted email within bounds: size, headers, encoded words and MIME depth, checked while parsing.
+"""Parsing untrusted email within bounds: size, headers, encoded words, MIME depth and parts, checked while parsing.
 
 The standard library's header parser needs memory that grows with the square of the encoded words in one
 header (20,000 of them, 280 KB, took 2.7 GB), and its MIME parser recurses once per nesting level (3,000
@@ -28,13 +28,14 @@ class MessageUnreadable(Exception):
 
 @dataclass(frozen=True)
 class MailLimits:
-    """The bounds on one message: bytes, headers per part, bytes and encoded words per header, MIME depth."""
+    """The bounds on one message: bytes, headers per part, bytes and encoded words per header, MIME depth, parts."""
 
     max_bytes: int
     max_headers: int
     max_header_bytes: int
     max_encoded_words: int
     max_depth: int
+    max_parts: int
 
     @classmethod
     def from_settings(cls) -> "MailLimits":
@@ -45,6 +46,7 @@ class MailLimits:
             max_header_bytes=settings.LETTERS_MAX_EMAIL_HEADER_BYTES,
             max_encoded_words=settings.LETTERS_MAX_EMAIL_ENCODED_WORDS,
             max_depth=settings.LETTERS_MAX_EMAIL_DEPTH,
+            max_parts=settings.LETTERS_MAX_EMAIL_PARTS,
         )
 
 
@@ -63,12 +65,18 @@ class BoundedMessage(EmailMessage):
         super().set_raw(name, value)
 
     def attach(self, payload: EmailMessage) -> None:
-        """Add a sub-part one level deeper; MessageUnreadable past the policy's depth."""
+        """Add a sub-part one level deeper; MessageUnreadable past the policy's depth or number of parts."""
         payload.depth = self.depth + 1
         if payload.depth > self.policy.max_depth:
             raise MessageUnreadable(
                 f"The message nests parts more than {self.policy.max_depth} levels deep "
                 "(LETTERS_MAX_EMAIL_DEPTH); it was not read."
+            )
+        self.policy.parts_seen.append(None)
+        if len(self.policy.parts_seen) > self.policy.max_parts:
+            raise MessageUnreadable(
+                f"The message has more than {self.policy.max_parts} MIME parts (LETTERS_MAX_EMAIL_PARTS); "
+                "it was not read."
             )
         super().attach(payload)
 
@@ -81,6 +89,9 @@ class BoundedPolicy(policy.EmailPolicy):
     max_header_bytes = 16 * 1024
     max_encoded_words = 100
     max_depth = 20
+    max_parts = 500
+    # One list per parse (parse_message makes a policy per message): the parts attached so far.
+    parts_seen: list | None = None
 
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
         """The (name, value) of one header, checked before anything decodes it."""
@@ -112,6 +123,8 @@ def parse_message(raw: bytes, limits: MailLimits | None = None) -> EmailMessage:
         max_header_bytes=limits.max_header_bytes,
         max_encoded_words=limits.max_encoded_words,
         max_depth=limits.max_depth,
+        max_parts=limits.max_parts,
+        parts_seen=[],
     )
     try:
         return BytesParser(policy=bounded).parsebytes(raw)

@@ -12,12 +12,14 @@ from charset_normalizer import from_bytes
 WINDOWS_1252_LABELS = {"ascii", "us-ascii", "latin-1", "latin_1", "iso8859-1", "iso-8859-1", "l1", "cp819"}
 # C0 controls but tab and line feed, DEL, and C1 controls: never part of a letter (a NUL breaks PostgreSQL).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What clean_text changes, in one pass (a 10 MB letter is copied once, not three times): line ends and controls.
+LINE_ENDS_AND_CONTROLS = re.compile("\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")
 
 
 def clean_text(text: str) -> str:
     """TEXT with CR LF and lone CR as LF, and control characters (C0 but tab and LF, DEL, C1) removed."""
-    return CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return LINE_ENDS_AND_CONTROLS.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
 
 
 def one_line(text: str, limit: int) -> str:

@@ -241,3 +241,26 @@ def test_ingest_email_does_not_bounce_a_bounce(monkeypatch, capsys):
     call_command("ingest_email")
 
     assert "0 created, 0 duplicates, 1 automatic, 0 refused, 0 quarantined." in capsys.readouterr().out
+
+
+@override_settings(LETTERS_MAX_EMAIL_PARTS=500)
+def test_more_parts_than_the_limit_are_quarantined_before_they_are_read():
+    part = b"--B\r\nContent-Type: text/plain\r\n\r\nDear Santa, part.\r\n"
+    head = b'From: kid@example.org\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n'
+
+    assert ingest_message(head + part * 500 + b"--B--\r\n").outcome == "created"
+    intake = ingest_message(head + part * 501 + b"--B--\r\n")
+
+    assert intake.outcome == "quarantined"
+    assert "more than 500 MIME parts (LETTERS_MAX_EMAIL_PARTS)" in intake.reason
+
+
+def test_a_letter_longer_than_100000_characters_keeps_the_start_and_says_where_the_rest_is():
+    raw = b"From: kid@example.org\r\nSubject: long\r\n\r\n" + b"Dear Santa, " * 10_000
+
+    letter = ingest_message(raw).letter
+
+    assert len(letter.text) == 100_000
+    assert letter.text.startswith("Dear Santa, Dear Santa,")
+    assert letter.dropped_attachments == "(the text went on for 19999 more characters: see the original email)"
+    assert bytes(letter.original_email.raw) == raw
