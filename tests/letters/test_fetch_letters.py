@@ -11,17 +11,6 @@ from tests.letters.mail_servers import CuttingProxy
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imap_settings(settings, dovecot):
-    """LETTERS_IMAP_* pointing at the test Dovecot, trusting its self-signed certificate."""
-    settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/INBOX"
-    settings.LETTERS_IMAP_USER = dovecot.user
-    settings.LETTERS_IMAP_PASSWORD = dovecot.password
-    settings.LETTERS_IMAP_CA_FILE = str(dovecot.ca_file)
-    settings.LETTERS_IMAP_TIMEOUT = 10
-    return settings
-
-
 def letter(number: int, padding: int = 0) -> bytes:
     """Emailed letter NUMBER, optionally padded to a given body size."""
     raw = emailed_letter_bytes(

@@ -119,17 +119,6 @@ def test_purge_removes_old_quarantined_emails_and_old_originals_with_their_lette
     assert QuarantinedMessage.objects.count() == 1
 
 
-@pytest.fixture
-def imap_settings(settings, dovecot):
-    """LETTERS_IMAP_* pointing at the test Dovecot, trusting its self-signed certificate."""
-    settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/INBOX"
-    settings.LETTERS_IMAP_USER = dovecot.user
-    settings.LETTERS_IMAP_PASSWORD = dovecot.password
-    settings.LETTERS_IMAP_CA_FILE = str(dovecot.ca_file)
-    settings.LETTERS_IMAP_TIMEOUT = 10
-    return settings
-
-
 def test_imap_good_poison_good_stores_both_quarantines_one_and_a_rerun_takes_nothing_twice(
     imap_settings, dovecot, capsys
 ):
