@@ -123,6 +123,7 @@ class LetterAdmin(admin.ModelAdmin):
         url = reverse("admin:letters_letter_original", args=[letter.pk])
         return format_html('<a href="{}" download>Download the email as it came ({} bytes)</a>', url, size)
 
+    @override
     def get_fieldsets(self, request: HttpRequest, obj: Letter | None = None) -> list:
         """The forwarded letter's section only on letters that forwarded one."""
         fieldsets = super().get_fieldsets(request, obj)
@@ -409,9 +410,11 @@ class QuarantinedMessageAdmin(admin.ModelAdmin):
         return format_html('<pre class="quarantined-email">{}</pre>', text)
 
     # The bytes are evidence: nobody edits them. Retry is the change permission; delete is its own.
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: QuarantinedMessage | None = None) -> bool:
         return obj is None and super().has_change_permission(request)
 

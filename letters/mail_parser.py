@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from typing import override
 
 from django.conf import settings
 
@@ -55,6 +56,7 @@ class BoundedMessage(EmailMessage):
 
     depth = 0
 
+    @override
     def set_raw(self, name: str, value: str) -> None:
         """Store one parsed header; MessageUnreadable past the policy's header count."""
         if len(self._headers) >= self.policy.max_headers:
@@ -64,6 +66,7 @@ class BoundedMessage(EmailMessage):
             )
         super().set_raw(name, value)
 
+    @override
     def attach(self, payload: EmailMessage) -> None:
         """Add a sub-part one level deeper; MessageUnreadable past the policy's depth or number of parts."""
         payload.depth = self.depth + 1
@@ -93,6 +96,7 @@ class BoundedPolicy(policy.EmailPolicy):
     # One list per parse (parse_message makes a policy per message): the parts attached so far.
     parts_seen: list | None = None
 
+    @override
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
         """The (name, value) of one header, checked before anything decodes it."""
         size = sum(len(line) for line in sourcelines)

@@ -7,6 +7,8 @@ during the query and answer 500. Every ModelAdmin registered here gets a changel
 the incorrect lookup parameters they are.
 """
 
+from typing import override
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -23,12 +25,14 @@ BAD_VALUE_ERRORS = (ValueError, ValidationError, OverflowError, DataError)
 class CheckedChangeList(ChangeList):
     """A changelist whose bad query string values are IncorrectLookupParameters (a redirect to ?e=1)."""
 
+    @override
     def get_queryset(self, request: HttpRequest, exclude_parameters: list[str] | None = None) -> QuerySet:
         try:
             return super().get_queryset(request, exclude_parameters)
         except BAD_VALUE_ERRORS as error:
             raise IncorrectLookupParameters(error) from error
 
+    @override
     def get_results(self, request: HttpRequest) -> None:
         try:
             super().get_results(request)
@@ -39,6 +43,7 @@ class CheckedChangeList(ChangeList):
 class ChecksQueryStrings(admin.ModelAdmin):
     """Mixed into every registered ModelAdmin: its list page uses CheckedChangeList."""
 
+    @override
     def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
         return CheckedChangeList
 
@@ -46,6 +51,7 @@ class ChecksQueryStrings(admin.ModelAdmin):
 class TrackerAdminSite(admin.AdminSite):
     """The default admin site (see tracker.apps.TrackerAdminConfig), with checked list pages for every model."""
 
+    @override
     def register(
         self,
         model_or_iterable: type[Model] | list[type[Model]],
