@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from letters.email_letters import MachineMail, letter_from_email
 from letters.mail_parser import MessageRefused, MessageUnreadable
+from letters.mail_text import clean_text
 from letters.models import Letter, OriginalEmail, QuarantinedMessage
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ def _existing(letter: Letter) -> Letter | None:
 def quarantine(raw: bytes, reason: str, origin: str = "") -> QuarantinedMessage:
     """Keep RAW unread with the REASON it could not be taken; the same bytes again update the same entry."""
     digest = hashlib.sha256(raw).hexdigest()
+    # An error's message may quote the email's bytes: stored as printable text (PostgreSQL refuses NUL).
+    reason, origin = (clean_text(text.encode("utf-8", "backslashreplace").decode()) for text in (reason, origin))
     with transaction.atomic():
         entry, created = QuarantinedMessage.objects.select_for_update().get_or_create(
             raw_sha256=digest, defaults={"raw": raw, "reason": reason, "origin": origin[:600], "size": len(raw)}

@@ -141,3 +141,11 @@ def test_imap_good_poison_good_stores_both_quarantines_one_and_a_rerun_takes_not
     assert entry.origin.startswith(f"imaps://elfmail@127.0.0.1:{dovecot.port}/INBOX UID 2 ")
     assert entry.attempts == 1
     assert MailboxState.objects.get().last_uid == 3
+
+
+def test_a_reason_quoting_the_emails_bytes_is_stored_as_printable_text():
+    entry = quarantine(b"x", "Reading it failed: 'caf\udce9\x00'", origin="odd/\udcff.mbox")
+
+    entry.refresh_from_db()
+    assert entry.reason == "Reading it failed: 'caf\\udce9'"
+    assert entry.origin == "odd/\\udcff.mbox"
