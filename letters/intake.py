@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from letters.html_text import html_to_text
+from letters.languages import detect_language
 from letters.models import Letter
 
 
@@ -174,7 +175,8 @@ def letter_from_email(raw: bytes) -> Letter:
     text = text.replace("\r\n", "\n").strip()
     if not text:
         raise MessageRefused("The message has no text to read (no text/plain or text/html part with words in it).")
-    language = _header(message, "content-language").split(",")[0].strip()[:35]
+    # The words decide; a Content-Language header often names the mail program's language, not the letter's.
+    language = detect_language(text) or _header(message, "content-language").split(",")[0].strip()[:35]
     return Letter(
         source=Letter.Source.EMAIL,
         sender_name=name[:200],
