@@ -12,7 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 from letters import claims
 from letters.claims import LetterRefused
@@ -60,8 +63,8 @@ class ClaimedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReplyInline(admin.TabularInline):
-    """The replies a letter already has, as a record."""
+class ReplyInline(admin.StackedInline):
+    """The replies a letter already has, as a record (stacked: the tabular one has headers without names)."""
 
     model = Reply
     extra = 0
@@ -118,8 +121,8 @@ class CountryFilter(admin.SimpleListFilter):
 
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
-    list_display = ("received", "sender", "excerpt", "age", "country_name", "language_name", "status", "claimed_by")
-    list_display_links = ("received", "excerpt")
+    list_display = ("received_at", "sender", "excerpt", "age_years", "country_name", "language_name", "status_now")
+    list_display_links = ("excerpt",)
     list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter, "source")
     search_fields = ("sender_name", "sender_email", "subject", "text")
     list_select_related = ("claimed_by",)
@@ -140,23 +143,40 @@ class LetterAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("letters/admin.css",)}
 
+    @admin.display(description="received", ordering="received")
+    def received_at(self, letter: Letter) -> str:
+        """Day and time, short enough for a phone: '24 Dec 18:02'."""
+        return date_format(localtime(letter.received), "j M H:i")
+
     @admin.display(description="from", ordering="sender_name")
     def sender(self, letter: Letter) -> str:
-        return f"{letter.sender_name} <{letter.sender_email}>" if letter.sender_name else letter.sender_email
+        return letter.sender_name or letter.sender_email
 
     @admin.display(description="letter")
     def excerpt(self, letter: Letter) -> str:
         """The subject, if any, then the start of the letter on one line."""
         text = " ".join(letter.text.split())
-        return Truncator(f"{letter.subject}: {text}" if letter.subject else text).chars(140)
+        return Truncator(f"{letter.subject}: {text}" if letter.subject else text).chars(110)
 
-    @admin.display(description="country", ordering="country")
+    @admin.display(description="status", ordering="status")
+    def status_now(self, letter: Letter) -> str:
+        """The status, and who holds a claimed letter."""
+        if letter.status == Letter.Status.CLAIMED and letter.claimed_by:
+            return f"Claimed by {letter.claimed_by.get_username()}"
+        return letter.get_status_display()
+
+    @admin.display(description="age", ordering="age", empty_value="")
+    def age_years(self, letter: Letter) -> str:
+        """The age; 'years' shows only on a phone, where the column has no header."""
+        return format_html('{}<span class="on-phone"> years</span>', letter.age) if letter.age else ""
+
+    @admin.display(description="country", ordering="country", empty_value="")
     def country_name(self, letter: Letter) -> str:
         return public_country_name(letter.country) if letter.country else ""
 
-    @admin.display(description="language", ordering="language")
+    @admin.display(description="language", ordering="language", empty_value="")
     def language_name(self, letter: Letter) -> str:
-        return language_name(letter.language)
+        return language_name(letter.language, in_itself=False)
 
     # Letters come from children, never from this admin; elves change them only through the actions.
     @override
@@ -165,6 +185,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Letter | None = None) -> bool:
         return obj is None and super().has_change_permission(request)
+
+    @override
+    def get_inlines(self, request: HttpRequest, obj: Letter | None) -> tuple[type[admin.options.InlineModelAdmin], ...]:
+        """The replies' record, once there is one: an empty record would only push the details down."""
+        return self.inlines if obj is not None and obj.replies.exists() else ()
 
     def has_reply_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("letters.add_reply")

@@ -36,8 +36,8 @@ def detect_language(text: str) -> str:
     return language if probability >= MIN_CONFIDENCE else ""
 
 
-def language_name(tag: str) -> str:
-    """A language's name for the elves, in English and in itself: 'German (Deutsch)'; '' for ''."""
+def language_name(tag: str, *, in_itself: bool = True) -> str:
+    """A language's name for the elves, in English and (IN_ITSELF) in itself: 'German (Deutsch)'; '' for ''."""
     base = base_language(tag)
     if not base:
         return ""
@@ -46,7 +46,7 @@ def language_name(tag: str) -> str:
     except KeyError:
         known = pycountry.languages.get(alpha_2=base)
         return known.name if known else base
-    if info["name_local"] == info["name"]:
+    if not in_itself or info["name_local"] == info["name"]:
         return info["name"]
     return f"{info['name']} ({info['name_local']})"
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.text import normalize_newlines
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
@@ -46,8 +47,11 @@ def reply_subject(letter: Letter) -> str:
 
 
 def compose(body: str, persona: ElfPersona, language: str) -> str:
-    """The text the child receives: the elf's words, then the persona's signature in the letter's language."""
-    return f"{body.strip()}\n\n{persona.signature_for(language).strip()}\n"
+    """The text the child receives: the elf's words, then the persona's signature in the letter's language.
+
+    Browsers send a textarea's lines ending in CR LF; the stored text has plain newlines, as every mailer expects.
+    """
+    return normalize_newlines(f"{body.strip()}\n\n{persona.signature_for(language).strip()}\n")
 
 
 def templates_by_language(letter: Letter) -> tuple[list[ReplyTemplate], list[ReplyTemplate]]:
