@@ -88,7 +88,7 @@ def main() -> int:
     command = [sys.executable, "-m", "pytest", "-q", "tests/browser/test_map_screenshots.py"]
     command.append("tests/browser/test_languages.py")
     command.append(
-        "tests/browser/test_letters.py::test_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes"
+        "tests/browser/test_letters.py::test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes"
     )
     return subprocess.run(command, cwd=ROOT, env=environment, check=False).returncode
 

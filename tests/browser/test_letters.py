@@ -184,7 +184,9 @@ def a_morning_of_letters() -> Letter:
     )
 
 
-def test_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes(browser, site, elf, tmp_path):
+def test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes(
+    browser, site, elf, tmp_path
+):
     call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
     letter = a_morning_of_letters()
     claims.claim(letter.pk, elf)
@@ -195,6 +197,9 @@ def test_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phon
         context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=name == "phone")
         page = context.new_page()
         log_in(page, site, "pepper", "not-a-real-password")
+        page.get_by_role("heading", name="Your desk").wait_for()
+        reports[f"desk-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-desk-{name}.png", full_page=True)
         page.goto(f"{site}/admin/letters/letter/")
         page.get_by_text("Lieber Weihnachtsmann").first.wait_for()
         reports[f"inbox-{name}"] = axe.run(page)
