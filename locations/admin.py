@@ -1,5 +1,6 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+from pathlib import PurePath
 from typing import override
 
 import pytz
@@ -21,6 +22,7 @@ from locations.geography import local_time, resolve_country
 from locations.links import linked_findings
 from locations.margins import deadline_wall_time, margin_chart, stop_margins
 from locations.models import Revision, Stop, SyncRun
+from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
 
 admin.site.site_header = "Santa tracker"
@@ -83,11 +85,40 @@ def margin_context(revision: Revision) -> dict:
     }
 
 
+def short_source(source: str) -> str:
+    """A source short enough for a list column: 'Google Sheet 1AbCdEfGhI…' or a path's file name."""
+    address = find_sheet_address(source)
+    if address is not None:
+        return f"Google Sheet {address.key[:10]}…"
+    return PurePath(source).name or source
+
+
 def revision_state(revision: Revision) -> str:
     """'live', 'held' or '' for a revision: words, not a red mark for every revision that is not live."""
     if revision.is_live:
         return "live"
     return "held" if revision.is_held else ""
+
+
+class RevisionStateFilter(admin.SimpleListFilter):
+    """Revisions by state: the live one, held ones, or the rest."""
+
+    title = "state"
+    parameter_name = "state"
+
+    @override
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("live", "Live"), ("held", "Held"), ("other", "Neither")]
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Revision]) -> QuerySet[Revision]:
+        if self.value() == "live":
+            return queryset.filter(is_live=True)
+        if self.value() == "held":
+            return queryset.filter(is_held=True)
+        if self.value() == "other":
+            return queryset.filter(is_live=False, is_held=False)
+        return queryset
 
 
 @admin.register(Revision)
@@ -102,7 +133,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         "warning_count",
         "synced_by",
     )
-    list_filter = ("is_live", "is_held", "source_kind")
+    list_filter = (RevisionStateFilter, "source_kind")
     fields = (
         "number",
         "is_live",
@@ -132,8 +163,7 @@ class RevisionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="source", ordering="source")
     def source_label(self, obj: Revision) -> str:
-        # A sheet URL is one long word: its own column class lets the admin CSS wrap it anywhere.
-        return obj.source
+        return format_html('<span title="{}">{}</span>', obj.source, short_source(obj.source))
 
     @admin.display(ordering="stop_count")
     def stops(self, obj: Revision) -> int:

@@ -74,7 +74,7 @@ def route_preview(request: HttpRequest) -> HttpResponse:
     route = revision_route(revision) if revision is not None else None
     with timezone.override(dt.UTC):
         at = route_now()
-        form = PreviewForm(request.GET or None, initial={"at": at.replace(microsecond=0)})
+        form = PreviewForm(request.GET if "at" in request.GET else None, initial={"at": at.replace(microsecond=0)})
         if form.is_bound and form.is_valid() and form.cleaned_data["at"] is not None:
             at = form.cleaned_data["at"].astimezone(dt.UTC)
     answer = answer_at(route, at)

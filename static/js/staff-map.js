@@ -16,12 +16,13 @@ function describe(answer, total) {
   const time = answer.at.replace("T", " ").replace("Z", " UTC");
   const parts = [
     `At ${time}: ${answer.status}, ${answer.visited} of ${total} stop${total === 1 ? "" : "s"} visible, ` +
-      `${answer.presents_delivered} presents delivered.`,
+      `${answer.presents_delivered.toLocaleString("en")} presents delivered.`,
   ];
   const current = answer.current;
   if (current) {
     const place = [current.city, current.region, current.country_name].filter(Boolean).join(", ");
-    parts.push(`Santa is in ${place} (arrived ${current.local_arrival ?? "?"} local time).`);
+    const local = current.local_arrival ? current.local_arrival.replace("T", " ").slice(0, 16) : "?";
+    parts.push(`Santa is in ${place} (arrived ${local} local time).`);
   }
   parts.push(answer.next_hop_at ? `Next hop at ${answer.next_hop_at}.` : "No more hops.");
   return parts.join(" ");

@@ -60,9 +60,11 @@ def test_the_night_shows_santa_as_viewers_see_him_and_the_next_hop(client, organ
     content = response.content.decode()
     assert "Flying: stop 2 of 5." in content
     assert "Auckland, Auckland, New Zealand" in content
-    assert "in 3 min" in content and "at 10:00:00 UTC: stop 3." in content
+    assert "in 3 min" in content and "at 10:00:00 UTC: stop 3, Sydney, Australia." in content
+    assert "arrived 21:00 local time (Pacific/Auckland)" in content
+    assert "351,200 presents delivered" in content
     assert "No sync_route --every has run." in content
-    assert "Sydney" not in content
+    assert "Kathmandu" not in content
 
 
 def test_the_heartbeat_turns_red_when_the_syncer_stops(
