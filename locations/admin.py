@@ -427,7 +427,6 @@ class StopAdmin(ReadOnlyAdmin):
         "country",
         "arrival_utc",
         "local_arrival",
-        "timezone",
         "visible_now",
     )
     list_display_links = ("number", "city")

@@ -35,7 +35,7 @@ def night_page(request: HttpRequest) -> HttpResponse:
         "last_run": SyncRun.objects.select_related("revision").first(),
         "heartbeat": heartbeat(wall_now()),
         "held": held_revisions(live),
-        "warnings": linked_findings(live)["warnings"] if live is not None else [],
+        "findings": {"warnings of the live revision": linked_findings(live)["warnings"] if live is not None else []},
         "can_preview": request.user.has_perm("locations.preview_route"),
         "can_make_live": request.user.has_perm("locations.make_live"),
     }

@@ -24,7 +24,8 @@ function describe(answer, total) {
     const local = current.local_arrival ? current.local_arrival.replace("T", " ").slice(0, 16) : "?";
     parts.push(`Santa is in ${place} (arrived ${local} local time).`);
   }
-  parts.push(answer.next_hop_at ? `Next hop at ${answer.next_hop_at}.` : "No more hops.");
+  const hop = answer.next_hop_at?.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC");
+  parts.push(hop ? `Next hop at ${hop}.` : "No more hops.");
   return parts.join(" ");
 }
 
@@ -40,6 +41,7 @@ function start(root) {
 
   const map = L.map(document.getElementById("staff-map-canvas"), { worldCopyJump: true, minZoom: 1, maxZoom: 7 });
   map.setView([20, 0], 1);
+  map.attributionControl.addAttribution("Country shapes: Natural Earth");
   fetch(root.dataset.world)
     .then((response) => response.json())
     .then((topology) => {

@@ -161,3 +161,18 @@ def test_a_held_revisions_confirmation_puts_the_decision_first(page, site, night
     box = button.bounding_box()
     assert box["y"] + box["height"] <= VIEWPORTS[page.viewport_name]["height"], "the buttons are in the first screen"
     check(page, night.folder, "held")
+
+
+def test_the_stops_are_filtered_by_a_typed_country(page, site, night):
+    page.goto(f"{site}/admin/locations/stop/")
+    page.get_by_role("searchbox", name="Country").fill("New Zealand")
+    page.get_by_role("searchbox", name="Country").press("Enter")
+    page.get_by_role("link", name="Any country").wait_for()
+    countries = page.locator("#result_list td.field-country").all_inner_texts()
+    assert countries and set(countries) == {"NZ"}
+    assert "visible" in page.locator("#result_list td.field-visible_now").all_inner_texts()
+    if page.viewport_name == "desktop":
+        assert fits_the_width(page)
+        table, box = page.locator("#result_list").bounding_box(), page.locator("#changelist").bounding_box()
+        assert table["width"] <= box["width"], "every column shows without scrolling the table"
+    check(page, night.folder, "stops")
