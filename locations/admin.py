@@ -313,7 +313,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     list_filter = ("outcome",)
     list_select_related = ("revision",)
     date_hierarchy = "started"
-    fields = ("started", "finished", "outcome", "source", "message", "revision_link", "synced_by")
+    fields = ("started", "finished", "outcome", "source", "message", "revision_link", "synced_by", "every_seconds")
     readonly_fields = fields
 
     @admin.display(description="revision", ordering="revision__number")

@@ -394,3 +394,11 @@ def test_the_typed_filter_keeps_the_other_filters(organiser_client, two_revision
     form = response.text.split('class="typed-filter"')[1].split("</form>")[0]
     assert '<input type="hidden" name="revision" value="1">' in form
     assert '<input type="hidden" name="q" value="a">' in form
+
+
+def test_a_held_revision_shows_its_own_margin_chart(organiser_client, two_revisions, small_route):
+    held = publish_table(route_table(small_route[:1]), "test").revision
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[held.pk]))
+    assert '<svg class="margin-chart"' in response.text
+    assert "Every stop's margin (1)" in response.text
+    assert [margin.place for margin in response.context["margins"]] == ["Kiritimati, Line Islands, KI"]
