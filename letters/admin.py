@@ -1,26 +1,39 @@
 """The elves' admin: the inbox, a letter's page with claim and reply, bulk replies, personas and templates."""
 
+from collections import Counter
 from collections.abc import Callable
 from typing import override
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 from letters import claims
 from letters.claims import LetterRefused
 from letters.forms import BulkReplyForm, ReplyForm
 from letters.intake import retry_quarantined
-from letters.models import PLACEHOLDERS, ElfPersona, Letter, OriginalEmail, QuarantinedMessage, Reply, ReplyTemplate
+from letters.languages import language_name, reply_language
+from letters.models import (
+    PLACEHOLDERS,
+    ElfPersona,
+    Letter,
+    OriginalEmail,
+    PersonaSignature,
+    QuarantinedMessage,
+    Reply,
+    ReplyTemplate,
+    base_language,
+)
 from letters.replies import (
     compose,
     fill_template,
@@ -30,6 +43,7 @@ from letters.replies import (
     reply_subject,
 )
 from letters.sending import from_header, send_again
+from locations.geography import public_country_name
 
 # The outcome buttons on a letter's page and in the inbox actions, and the status each sets.
 OUTCOMES = {"spam": Letter.Status.SPAM, "close": Letter.Status.CLOSED}
@@ -61,8 +75,8 @@ class ClaimedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReplyInline(admin.TabularInline):
-    """The replies a letter already has, as a record."""
+class ReplyInline(admin.StackedInline):
+    """The replies a letter already has, as a record (stacked: the tabular one has headers without names)."""
 
     model = Reply
     extra = 0
@@ -80,40 +94,83 @@ class ReplyInline(admin.TabularInline):
         return False
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages the letters are written in, by name, most letters first."""
+
+    title = "language"
+    parameter_name = "language"
+
+    @override
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        tags = model_admin.get_queryset(request).exclude(language="").values_list("language", flat=True)
+        counts = Counter(base_language(tag) for tag in tags)
+        return [(code, language_name(code)) for code, _ in counts.most_common()] + [("none", "Not known")]
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+        if self.value() == "none":
+            return queryset.filter(language="")
+        if self.value():
+            return queryset.filter(Q(language__iexact=self.value()) | Q(language__istartswith=f"{self.value()}-"))
+        return queryset
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """The countries letters came from, by name: only those with letters, so the list stays short."""
+
+    title = "country"
+    parameter_name = "country"
+
+    @override
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        codes = model_admin.get_queryset(request).exclude(country="").values_list("country", flat=True).distinct()
+        return sorted(((code, public_country_name(code)) for code in codes), key=lambda choice: choice[1])
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
-    list_display = ("received", "sender", "about", "source", "status", "claimed_by")
-    list_filter = ("status", "source", "received", ClaimedFilter)
+    list_display = ("received_at", "sender", "excerpt", "age_years", "country_name", "language_name", "status_now")
+    list_display_links = ("excerpt",)
+    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter, "source")
     search_fields = ("sender_name", "sender_email", "subject", "text")
-    date_hierarchy = "received"
     list_select_related = ("claimed_by",)
+    list_per_page = 50
     actions = ("claim_selected", "release_selected", "reply_with_template", "mark_spam", "mark_closed")
     inlines = (ReplyInline,)
     fieldsets = (
         (None, {"fields": ("status", "claimed_by", "claimed_at", "received", "source")}),
         ("From", {"fields": ("sender_name", "sender_email", "age", "country", "language")}),
-        ("Letter", {"fields": ("subject", "letter_text", "dropped_attachments")}),
+        ("Letter", {"fields": ("subject", "dropped_attachments")}),
         ("Forwarded letter", {"fields": ("enclosed_from", "enclosed_date", "forwarding_note")}),
         ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references", "original")}),
     )
     readonly_fields = (
         "status", "claimed_by", "claimed_at", "received", "source", "sender_name", "sender_email", "age",
-        "country", "language", "subject", "letter_text", "dropped_attachments", "enclosed_from", "enclosed_date",
+        "country", "language", "subject", "dropped_attachments", "enclosed_from", "enclosed_date",
         "forwarding_note", "message_id", "references", "original",
     )  # fmt: skip
 
+    class Media:
+        css = {"all": ("letters/admin.css",)}
+
+    @admin.display(description="received", ordering="received")
+    def received_at(self, letter: Letter) -> str:
+        """Day and time, short enough for a phone: '24 Dec 18:02'."""
+        return date_format(localtime(letter.received), "j M H:i")
+
     @admin.display(description="from", ordering="sender_name")
     def sender(self, letter: Letter) -> str:
-        return f"{letter.sender_name} <{letter.sender_email}>" if letter.sender_name else letter.sender_email
+        return letter.sender_name or letter.sender_email
 
     @admin.display(description="letter")
-    def about(self, letter: Letter) -> str:
-        return Truncator(letter.subject or letter.text).chars(70)
-
-    @admin.display(description="text")
-    def letter_text(self, letter: Letter) -> str:
-        # linebreaks_filter escapes the text once and marks its own <p> and <br> safe.
-        return format_html('<div class="letter-text">{}</div>', linebreaks_filter(letter.text, autoescape=True))
+    def excerpt(self, letter: Letter) -> str:
+        """The subject, if any, then the start of the letter on one line."""
+        text = " ".join(letter.text.split())
+        return Truncator(f"{letter.subject}: {text}" if letter.subject else text).chars(110)
 
     @admin.display(description="original email")
     def original(self, letter: Letter) -> str:
@@ -131,6 +188,26 @@ class LetterAdmin(admin.ModelAdmin):
             return fieldsets
         return [fieldset for fieldset in fieldsets if fieldset[0] != "Forwarded letter"]
 
+    @admin.display(description="status", ordering="status")
+    def status_now(self, letter: Letter) -> str:
+        """The status, and who holds a claimed letter."""
+        if letter.status == Letter.Status.CLAIMED and letter.claimed_by:
+            return f"Claimed by {letter.claimed_by.get_username()}"
+        return letter.get_status_display()
+
+    @admin.display(description="age", ordering="age", empty_value="")
+    def age_years(self, letter: Letter) -> str:
+        """The age; 'years' shows only on a phone, where the column has no header."""
+        return format_html('{}<span class="on-phone"> years</span>', letter.age) if letter.age else ""
+
+    @admin.display(description="country", ordering="country", empty_value="")
+    def country_name(self, letter: Letter) -> str:
+        return public_country_name(letter.country) if letter.country else ""
+
+    @admin.display(description="language", ordering="language", empty_value="")
+    def language_name(self, letter: Letter) -> str:
+        return language_name(letter.language, in_itself=False)
+
     # Letters come from children, never from this admin; elves change them only through the actions.
     @override
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -138,6 +215,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Letter | None = None) -> bool:
         return obj is None and super().has_change_permission(request)
+
+    @override
+    def get_inlines(self, request: HttpRequest, obj: Letter | None) -> tuple[type[admin.options.InlineModelAdmin], ...]:
+        """The replies' record, once there is one: an empty record would only push the details down."""
+        return self.inlines if obj is not None and obj.replies.exists() else ()
 
     def has_reply_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("letters.add_reply")
@@ -164,11 +246,11 @@ class LetterAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def reply_panel(self, request: HttpRequest, letter: Letter) -> dict:
-        """What the letter's page shows under the letter: claim buttons, the reply form and its preview."""
+        """What the letter's page shows first: the letter, claim buttons, the reply form and its preview."""
         personas = personas_for(request.user)
         draft = request.session.pop(draft_key(letter.pk), None) or {}
         initial = {"persona": draft.get("persona") or getattr(personas.first(), "pk", None), **draft}
-        form = ReplyForm(user=request.user, initial=initial)
+        form = ReplyForm(user=request.user, letter=letter, initial=initial)
         preview = None
         persona = personas.filter(pk=initial["persona"]).first() if initial["persona"] else None
         if draft.get("preview") and persona:
@@ -176,12 +258,15 @@ class LetterAdmin(admin.ModelAdmin):
                 "from": from_header(persona.name),
                 "to": letter.sender_email,
                 "subject": reply_subject(letter),
-                "body": compose(draft.get("body", ""), persona),
+                "body": compose(draft.get("body", ""), persona, reply_language(letter)),
             }
         mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == request.user.pk
         open_to_me = letter.status == Letter.Status.NEW or mine or request.user.is_superuser
         return {
             "letter": letter,
+            "letter_country": public_country_name(letter.country) if letter.country else "",
+            "letter_language": language_name(letter.language),
+            "open": letter.status in (Letter.Status.NEW, Letter.Status.CLAIMED),
             "act_url": reverse("admin:letters_letter_act", args=[letter.pk]),
             "reply_form": form,
             "preview": preview,
@@ -246,7 +331,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     def write_reply(self, request: HttpRequest, letter: Letter, action: str, page: str) -> HttpResponse:
         """Use a template, preview, or send; the text waits in the session so nothing typed is lost."""
-        form = ReplyForm(request.POST, user=request.user)
+        form = ReplyForm(request.POST, user=request.user, letter=letter)
         draft = {
             "persona": request.POST.get("persona") or None,
             "template": request.POST.get("template") or None,
@@ -364,23 +449,38 @@ class ReplyAdmin(admin.ModelAdmin):
         messages.success(request, f"Queued {queued} failed repl{'ies' if queued != 1 else 'y'} to be sent again.")
 
 
+class PersonaSignatureInline(admin.TabularInline):
+    """The persona's signature in other languages; letters in a language not listed get the default one."""
+
+    model = PersonaSignature
+    extra = 1
+    verbose_name = "signature in another language"
+    verbose_name_plural = "signatures in other languages"
+
+
 @admin.register(ElfPersona)
 class ElfPersonaAdmin(admin.ModelAdmin):
-    list_display = ("name", "signers_list")
+    list_display = ("name", "signers_list", "languages")
     filter_horizontal = ("signers",)
     search_fields = ("name",)
+    inlines = (PersonaSignatureInline,)
+
+    @admin.display(description="signs in")
+    def languages(self, persona: ElfPersona) -> str:
+        return ", ".join(signature.language for signature in persona.signatures.all()) or "(default only)"
 
     @admin.display(description="may sign")
     def signers_list(self, persona: ElfPersona) -> str:
         return ", ".join(user.get_username() for user in persona.signers.all())
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ElfPersona]:
-        return super().get_queryset(request).prefetch_related("signers")
+        return super().get_queryset(request).prefetch_related("signers", "signatures")
 
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "start")
+    list_display = ("name", "language", "start")
+    list_filter = ("language",)
     search_fields = ("name", "body")
 
     @admin.display(description="begins")

@@ -67,6 +67,8 @@ def set_outcome(letter_id: int, user: AbstractBaseUser, status: str) -> Letter:
     with transaction.atomic():
         letter = locked_letter(letter_id)
         check_may_work_on(letter, user)
+        if letter.status == Letter.Status.REPLIED:
+            raise LetterRefused("This letter has been answered; it stays replied.")
         letter.status = status
         letter.save(update_fields=["status"])
         return letter

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from letters.html_text import html_to_text
+from letters.languages import detect_language
 from letters.machine_mail import machine_reason
 from letters.mail_parser import MessageRefused, parse_message
 from letters.mail_text import header_text, one_line, text_from_bytes
@@ -187,7 +188,8 @@ def letter_from_email(raw: bytes) -> Letter:
         sender_email=address,
         subject=one_line(header(message, "subject"), 300),
         text=text,  # each piece was cleaned as it was decoded
-        language=header(message, "content-language").split(",")[0].strip()[:35],
+        # The words decide; a Content-Language header often names the mail program's language, not the letter's.
+        language=detect_language(text) or header(message, "content-language").split(",")[0].strip()[:35],
         message_id=message_id(header(message, "message-id")),
         references=references(header(message, "references")),
         raw_sha256=hashlib.sha256(raw).hexdigest(),

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from letters.models import ElfPersona, ReplyTemplate
-from letters.replies import MAX_REPLY_LENGTH, personas_for
+from letters.languages import language_name, reply_language
+from letters.models import ElfPersona, Letter, ReplyTemplate
+from letters.replies import MAX_REPLY_LENGTH, personas_for, templates_by_language
 from locations.geography import country_names_in
 
 MAX_LETTER_LENGTH = 5000
@@ -73,13 +74,26 @@ class ReplyForm(forms.Form):
         label="Reply",
         required=False,
         max_length=MAX_REPLY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
-        help_text="The persona's signature is added below it.",
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "dir": "auto"}),
+        help_text="The persona's signature in the letter's language is added below it.",
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: AbstractBaseUser, letter: Letter | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = personas_for(user)
+        if letter is not None:
+            self.fields["template"].choices = template_choices(letter)
+
+
+def template_choices(letter: Letter) -> list[tuple[object, object]]:
+    """The template menu for one letter: its own language's templates first, as a group, then the rest."""
+    first, others = templates_by_language(letter)
+    groups = [(f"In {language_name(reply_language(letter))}", first)]
+    if others:
+        groups.append(("Other languages", others))
+    return [("", "(no template)")] + [
+        (label, [(template.pk, str(template)) for template in templates]) for label, templates in groups if templates
+    ]
 
 
 class BulkReplyForm(forms.Form):

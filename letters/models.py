@@ -116,6 +116,40 @@ class ElfPersona(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def signature_for(self, language: str) -> str:
+        """The signature in LANGUAGE (a BCP 47 tag; its base language counts), else the default one."""
+        base = base_language(language)
+        for signature in self.signatures.all():
+            if signature.language == base:
+                return signature.signature
+        return self.signature
+
+
+class PersonaSignature(models.Model):
+    """A persona's signature in one language, used for replies to letters in that language."""
+
+    persona = models.ForeignKey(ElfPersona, on_delete=models.CASCADE, related_name="signatures")
+    language = models.CharField(max_length=8, help_text="A base language code, e.g. de or ja")
+    signature = models.TextField()
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["persona", "language"], name="persona_signature_one_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.persona} ({self.language})"
+
+    def clean(self) -> None:
+        """Keep the base language only (de, not de-AT), as letters are matched on it."""
+        self.language = base_language(self.language)
+
+
+def base_language(tag: str) -> str:
+    """The base language of a BCP 47 tag, lower case: 'de-AT' and 'de_at' are 'de'; '' stays ''."""
+    return tag.replace("_", "-").split("-")[0].strip().lower()
+
 
 # What a template may say; each is filled from the letter or the persona signing the reply.
 PLACEHOLDERS = {
@@ -142,17 +176,22 @@ def check_template_body(body: str) -> None:
 class ReplyTemplate(models.Model):
     """A ready reply; placeholders such as {name} and {persona} are filled per letter."""
 
-    name = models.CharField(max_length=100, unique=True)
-    body = models.TextField(help_text="Placeholders: {name}, {country}, {persona}, {signature}")
+    name = models.CharField(max_length=100)
+    language = models.CharField(
+        max_length=8, blank=True, help_text="The base language it is written in, e.g. de; letters in it see it first"
+    )
+    body = models.TextField(help_text="Placeholders: {name}, {country}, {persona}")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["language", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="reply_template_one_per_language")]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.language})" if self.language else self.name
 
     def clean(self) -> None:
         """Refuse a template with an unknown or malformed placeholder before an elf sends it."""
+        self.language = base_language(self.language)
         check_template_body(self.body)
 
 

@@ -9,8 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.text import normalize_newlines
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
+from letters.languages import reply_language
 from letters.mail_text import one_line
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
 from letters.sending import send_reply
@@ -49,9 +51,29 @@ def reply_subject(letter: Letter) -> str:
     return "A letter from the North Pole"
 
 
-def compose(body: str, persona: ElfPersona) -> str:
-    """The text the child receives: the elf's words, then the persona's signature."""
-    return f"{body.strip()}\n\n{persona.signature.strip()}\n"
+def compose(body: str, persona: ElfPersona, language: str) -> str:
+    """The text the child receives: the elf's words, then the persona's signature in the letter's language.
+
+    Browsers send a textarea's lines ending in CR LF; the stored text has plain newlines, as every mailer expects.
+    """
+    return normalize_newlines(f"{body.strip()}\n\n{persona.signature_for(language).strip()}\n")
+
+
+def templates_by_language(letter: Letter) -> tuple[list[ReplyTemplate], list[ReplyTemplate]]:
+    """The reply templates in the reply's language (and those for any language), then all the others."""
+    language = reply_language(letter)
+    first, others = [], []
+    for template in ReplyTemplate.objects.all():
+        (first if template.language in (language, "") else others).append(template)
+    return first, others
+
+
+def in_language_of(template: ReplyTemplate, letter: Letter) -> ReplyTemplate:
+    """The template of the same name in the reply's language when there is one, else TEMPLATE itself."""
+    language = reply_language(letter)
+    if template.language == language:
+        return template
+    return ReplyTemplate.objects.filter(name=template.name, language=language).first() or template
 
 
 def reply_as(
@@ -82,7 +104,7 @@ def reply_as(
             template=template,
             to_email=letter.sender_email,
             subject=reply_subject(letter),
-            body=compose(body, persona),
+            body=compose(body, persona, reply_language(letter)),
             message_id=make_msgid(domain=settings.LETTERS_FROM_EMAIL.rpartition("@")[2] or "localhost"),
         )
         letter.status = Letter.Status.REPLIED
@@ -107,12 +129,13 @@ class BulkResult:
 def reply_from_template(
     letters: Iterable[Letter], template: ReplyTemplate, persona: ElfPersona, *, author: AbstractBaseUser
 ) -> BulkResult:
-    """Answer many letters with one template (the apology to all who wrote about a wrong country)."""
+    """Answer many letters with one template, each in its own language where the template has it."""
     result = BulkResult()
     for letter in letters:
         try:
-            body = fill_template(template.body, letter, persona)
-            result.replies.append(reply_as(persona, letter, body, author=author, template=template))
+            localized = in_language_of(template, letter)
+            body = fill_template(localized.body, letter, persona)
+            result.replies.append(reply_as(persona, letter, body, author=author, template=localized))
         except (LetterRefused, ValidationError) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             result.skipped.append((letter, message))

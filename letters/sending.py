@@ -6,11 +6,13 @@ import smtplib
 from email.headerregistry import Address
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from letters.languages import is_right_to_left, reply_language
 from letters.models import Letter, Reply
 
 logger = logging.getLogger(__name__)
@@ -29,16 +31,30 @@ def threading_headers(letter: Letter) -> dict[str, str]:
     return {"In-Reply-To": letter.message_id, "References": references}
 
 
-def reply_message(reply: Reply) -> EmailMessage:
-    """The email for a reply; the same Message-ID on every attempt."""
+def reply_html(reply: Reply) -> str:
+    """The reply's text as an HTML page: the same words and signature, escaped, in paragraphs, in its language."""
+    language = reply_language(reply.letter)
+    context = {
+        "reply": reply,
+        "text": reply.body.strip(),
+        "language": language,
+        "direction": "rtl" if is_right_to_left(language) else "ltr",
+    }
+    return render_to_string("letters/reply_email.html", context)
+
+
+def reply_message(reply: Reply) -> EmailMultiAlternatives:
+    """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt."""
     headers = {"Message-ID": reply.message_id, **threading_headers(reply.letter)}
-    return EmailMessage(
+    message = EmailMultiAlternatives(
         subject=reply.subject,
         body=reply.body,
         from_email=from_header(reply.persona.name),
         to=[reply.to_email],
         headers=headers,
     )
+    message.attach_alternative(reply_html(reply), "text/html")
+    return message
 
 
 def is_temporary(error: Exception) -> bool:

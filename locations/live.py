@@ -101,6 +101,11 @@ def load_route(identity: tuple[Any, ...]) -> LiveRoute:
     )
 
 
+def revision_route(revision: Revision) -> LiveRoute:
+    """Any revision's route exactly as live_route would serve it were it live (the staff map's preview)."""
+    return load_route((revision.pk, revision.number, revision.created))
+
+
 @dataclass(frozen=True)
 class _Memo:
     route: LiveRoute | None

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Screenshots of the live map in each state, for docs/screenshots/ and the README.
+"""Screenshots of the live map in each state and of the elves' admin, for docs/screenshots/ and the README.
 
-The browser test tests/browser/test_map_screenshots.py calls `shoot` on every run (into a temporary
-folder); run this script to write them into docs/screenshots/:
+The browser tests tests/browser/test_map_screenshots.py (which calls `shoot`) and the elves' axe test in
+tests/browser/test_letters.py take them on every run (into a temporary folder); run this script to write
+them into docs/screenshots/:
 
     .venv/bin/python scripts/screenshots.py
 """
@@ -82,9 +83,13 @@ def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Pat
 def main() -> int:
     """Run the screenshot test with its output going to docs/screenshots/."""
     environment = os.environ | {ENV: str(DOCS)}
-    # The map's states, then the map and the letter pages in Japanese, Arabic, German and English.
+    # The map's states, then the map and the letter pages in Japanese, Arabic, German and English,
+    # then the elves' desk, inbox and a letter's page.
     command = [sys.executable, "-m", "pytest", "-q", "tests/browser/test_map_screenshots.py"]
     command.append("tests/browser/test_languages.py")
+    command.append(
+        "tests/browser/test_letters.py::test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes"
+    )
     return subprocess.run(command, cwd=ROOT, env=environment, check=False).returncode
 
 

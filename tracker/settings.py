@@ -97,7 +97,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Django 6.1 mailers: SMTP when EMAIL_HOST is set, otherwise mail is printed to the console.
+# Django 6.1 mailers: SMTP when EMAIL_HOST is set, otherwise mail is printed to the console, decoded.
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     MAILERS = {
@@ -114,7 +114,8 @@ if EMAIL_HOST:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed with each text part decoded, so a reply in German or Japanese reads as the child will see it.
+    MAILERS = {"default": {"BACKEND": "letters.console_mail.EmailBackend"}}
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
 

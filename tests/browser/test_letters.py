@@ -1,16 +1,25 @@
-"""The mailroom in Chromium: an elf answers a letter from login to the delivered email.
+"""The mailroom in Chromium: elves answer letters from login to the delivered email; axe-core on the elves' pages.
 
 The public letter pages, in each language and on each screen, are in test_languages.py.
 """
 
+import io
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 
-from letters.intake import ingest_message
-from letters.models import ElfPersona, Reply, ReplyTemplate
+from letters import claims
+from letters.intake import ingest_message, receive_web_letter
+from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
 from tests.letters.conftest import emailed_letter_bytes, restore_elves_group, run_worker
 from tests.letters.mail_servers import SmtpServer
+
+# Set to a folder (scripts/screenshots.py sets docs/screenshots/), the admin's screenshots are saved there.
+SCREENSHOTS_ENV = "TRACKER_SCREENSHOTS_DIR"
 
 # The server thread and the worker commit for real.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,11 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _elves_group(transactional_db: None) -> None:
     """The Elves group, whatever transactional test ran before (see restore_elves_group)."""
     restore_elves_group()
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(plain_static_files):
-    """Pages here render without collectstatic."""
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ def page(browser) -> Iterator[object]:
     context.close()
 
 
-def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(page, live_server, elf, smtp):
+def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(page, site, elf, smtp):
     persona = ElfPersona.objects.create(name="PamElfa", signature="Love from PamElfa\nThe North Pole")
     persona.signers.add(elf)
     ReplyTemplate.objects.create(
@@ -61,7 +65,7 @@ def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(
     )
     ingest_message(emailed_letter_bytes())
 
-    page.goto(f"{live_server.url}/admin/")
+    page.goto(f"{site}/admin/")
     page.get_by_label("Username").fill("pepper")
     page.get_by_label("Password").fill("not-a-real-password")
     page.get_by_role("button", name="Log in").click()
@@ -92,8 +96,9 @@ def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(
     assert message["From"].addresses[0].display_name == "PamElfa"
     assert message["To"] == "mia@example.net"
     assert message["In-Reply-To"] == "<first-letter@mail.example.net>"
-    assert "You were right: Toronto is in Canada" in message.get_content()
-    assert "Ho ho ho!" in message.get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "You were right: Toronto is in Canada" in text
+    assert "Ho ho ho!" in text
     assert page.violations == []
 
 
@@ -125,3 +130,119 @@ def test_a_forwarded_letter_reads_as_written_on_desktop_and_phone(browser, live_
             assert "Forwarding Leo's letter as he asked." in page.locator("#content").inner_text()
         finally:
             context.close()
+
+
+def log_in(page: object, url: str, username: str, password: str) -> None:
+    """Sign in to the admin as USERNAME."""
+    page.goto(f"{url}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_elf_made_with_add_elf_answers_a_german_letter_in_german_to_the_delivered_email(
+    browser, page, site, smtp, django_user_model
+):
+    call_command("add_elf", "holly", "--persona", "PamElfa", stdout=io.StringIO())
+    holly = django_user_model.objects.get(username="holly")
+    holly.set_password("a-password-for-holly")  # what `manage.py changepassword holly` does
+    holly.save()
+
+    # A child whose browser speaks German writes to Santa.
+    child = browser.new_context(locale="de-DE").new_page()
+    child.goto(f"{site}/letters/write/")
+    child.locator("#id_name").fill("Lena")  # the labels are in German here
+    child.locator("#id_email").fill("lena@example.de")
+    child.locator("#id_message").fill("Lieber Weihnachtsmann, ich wünsche mir ein rotes Fahrrad.")
+    child.locator("form button[type=submit]").click()
+    child.wait_for_url("**/letters/thanks/")
+    child.context.close()
+
+    log_in(page, site, "holly", "a-password-for-holly")
+    page.get_by_role("link", name="1 new letter").click()
+    page.get_by_role("link", name="Lieber Weihnachtsmann, ich wünsche mir ein rotes Fahrrad.").click()
+    page.get_by_text("Written in German (Deutsch).").wait_for()
+    page.get_by_role("button", name="Claim").click()
+    page.get_by_text("You claimed this letter").first.wait_for()
+    german_first = page.locator("#id_template optgroup").first
+    assert german_first.get_attribute("label") == "In German (Deutsch)"
+    page.get_by_label("Template").select_option(label="Thank you for your letter (de)")
+    page.get_by_role("button", name="Use template").click()
+    assert page.get_by_label("Reply:", exact=True).input_value().startswith("Hallo Lena,\n\nvielen Dank")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.get_by_role("region", name="Preview of the reply").inner_text()
+    assert "Herzliche Grüße vom Nordpol\nPamElfa, Wichtel beim Weihnachtsmann" in preview
+    page.get_by_role("button", name="Send reply").click()
+    page.get_by_text("Reply stored and queued").wait_for()
+    run_worker()
+
+    [message] = smtp.received
+    assert message["From"].addresses[0].display_name == "PamElfa"
+    assert message["To"] == "lena@example.de"
+    # The parser keeps SMTP's CR LF line ends; what was stored has plain newlines.
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "\r" not in Reply.objects.get().body
+    assert text.startswith("Hallo Lena,\n\nvielen Dank für deinen Brief!")
+    assert text.endswith("Herzliche Grüße vom Nordpol\nPamElfa, Wichtel beim Weihnachtsmann\n")
+    assert '<html lang="de" dir="ltr">' in html
+    assert "<p>Herzliche Grüße vom Nordpol<br>PamElfa, Wichtel beim Weihnachtsmann</p>" in html
+    assert Reply.objects.get().status == Reply.Status.SENT
+
+
+# (name, width, height): the elves' screens, desktop and phone.
+VIEWPORTS = (("desktop", 1366, 768), ("phone", 390, 844))
+
+
+def a_morning_of_letters() -> Letter:
+    """Letters as the inbox has them on a busy morning, in several languages; the one to answer."""
+    ingest_message(emailed_letter_bytes())
+    receive_web_letter(
+        "Aroha", "aroha@example.co.nz", "Dear Santa, please bring a kite. I have been good.", 7, "NZ", "en"
+    )
+    receive_web_letter("Yuki", "yuki@example.jp", "サンタさん、じてんしゃがほしいです。", 6, "JP", "ja")
+    receive_web_letter("Karim", "karim@example.ma", "عزيزي بابا نويل، أريد دراجة حمراء.", 9, "MA", "ar")
+    return receive_web_letter(
+        "Lena",
+        "lena@example.de",
+        "Lieber Weihnachtsmann,\n\nich wünsche mir ein rotes Fahrrad mit einer Klingel, die ganz laut klingelt, "
+        "und für meinen kleinen Bruder Max ein Buch über Dinosaurier. Ich war das ganze Jahr sehr lieb und "
+        "habe jeden Tag beim Tischdecken geholfen.\n\nViele Grüße von Lena aus Hamburg",
+        8,
+        "DE",
+        "de",
+    )
+
+
+def test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop_and_phone_sizes(
+    browser, site, elf, tmp_path
+):
+    call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
+    letter = a_morning_of_letters()
+    claims.claim(letter.pk, elf)
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    axe = Axe()
+    reports = {}
+    for name, width, height in VIEWPORTS:
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=name == "phone")
+        page = context.new_page()
+        log_in(page, site, "pepper", "not-a-real-password")
+        page.get_by_role("heading", name="Your desk").wait_for()
+        reports[f"desk-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-desk-{name}.png", full_page=True)
+        page.goto(f"{site}/admin/letters/letter/")
+        page.get_by_text("Lieber Weihnachtsmann").first.wait_for()
+        reports[f"inbox-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-inbox-{name}.png", full_page=True)
+
+        page.goto(f"{site}/admin/letters/letter/{letter.pk}/change/")
+        page.get_by_label("Template").select_option(label="Your wish list arrived (de)")
+        page.get_by_role("button", name="Use template").click()
+        page.get_by_role("button", name="Preview").click()
+        page.get_by_role("region", name="Preview of the reply").wait_for()
+        reports[f"letter-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-letter-{name}.png", full_page=True)
+        context.close()
+
+    for where, report in reports.items():
+        assert report.violations_count == 0, f"{where}: {report.generate_report()}"

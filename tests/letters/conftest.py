@@ -93,17 +93,24 @@ def web_letter(db) -> Letter:
     )
 
 
+def rerun_data_migration(app: str, name: str) -> None:
+    """Run one data migration's code again, on the models as they were at that migration."""
+    loader = MigrationLoader(connection)
+    key = (app, name)
+    code = loader.get_migration(*key).operations[0].code
+    code(loader.project_state(key).apps, SimpleNamespace(connection=connection))
+
+
 def restore_elves_group() -> None:
-    """Make the Elves group with its own migration's code, for tests that commit for real.
+    """Make the Elves group and the starter reply templates with their migrations' code, for tests that commit.
 
     A transactional test's flush removes what migrations created. serialized_rollback would put it back,
     but not once Playwright's event loop has run in this thread (the browser tests): Django then hands out
-    fresh connection objects, which lack the serialized copy. So the migration's code runs again instead.
+    fresh connection objects, which lack the serialized copy. So the migrations' code runs again instead.
     """
-    loader = MigrationLoader(connection)
-    for key in (("letters", "0002_elves_group"), ("letters", "0004_elves_see_quarantine")):
-        create_elves = loader.get_migration(*key).operations[0].code
-        create_elves(loader.project_state(key).apps, SimpleNamespace(connection=connection))
+    rerun_data_migration("letters", "0002_elves_group")
+    rerun_data_migration("letters", "0004_starter_reply_templates")
+    rerun_data_migration("letters", "0006_elves_see_quarantine")
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """The elves' admin: the inbox, claiming, replying as a persona with templates and preview, bulk replies."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 
 from letters import claims
 from letters.intake import receive_web_letter
@@ -264,3 +266,52 @@ def test_an_elf_reads_the_letter_as_written_in_paragraphs_without_tags(elf_clien
 
     # Between paragraphs the page has only layout whitespace.
     assert [text.strip() for text in reader.paragraphs] == ["Dear Santa,", "I want a <b>kite</b> & snow.\nLove, Mia"]
+
+
+def test_the_inbox_shows_the_letters_start_age_country_and_language_and_filters_by_them(elf_client, web_letter):
+    receive_web_letter("Lena", "lena@example.de", "Lieber Weihnachtsmann,\nich wünsche mir ein Fahrrad.", 8, "DE", "de")
+
+    inbox = elf_client.get(INBOX).text
+    german = elf_client.get(INBOX, {"language": "de"}).text
+    in_germany = elf_client.get(INBOX, {"country": "DE"}).text
+
+    assert "Lieber Weihnachtsmann, ich wünsche mir ein Fahrrad." in inbox  # one line, not one word per line
+    assert '<td class="field-country_name">Germany</td>' in inbox
+    assert '<td class="field-language_name">German</td>' in inbox
+    assert '<td class="field-age_years">8<span class="on-phone"> years</span></td>' in inbox
+    assert "Fahrrad" in german and "kite" not in german
+    assert "Fahrrad" in in_germany and "kite" not in in_germany
+    assert 'href="?country=NZ"' in inbox and "?country=FR" not in inbox  # only countries with letters
+
+
+def test_a_letters_page_puts_the_letter_and_the_reply_form_before_the_details(elf_client, pamelfa, web_letter):
+    html = elf_client.get(page(web_letter)).text
+
+    letter, form, details = (html.index(text) for text in ("please bring a kite", 'name="body"', "Details"))
+    assert letter < form < details
+    assert "<p>Dear Santa, please bring a kite. I have been good.</p>" in html  # paragraphs, not literal tags
+    assert "&lt;p&gt;" not in html
+
+
+def test_a_replied_letter_offers_no_close_or_spam_and_cannot_be_closed(elf_client, elf, pamelfa, web_letter):
+    from letters.replies import reply_as
+
+    reply_as(pamelfa, web_letter, "Hello Aroha!", author=elf)
+
+    html = elf_client.get(page(web_letter)).text
+    elf_client.post(INBOX, {"action": "mark_closed", "_selected_action": [web_letter.pk]})
+
+    assert "Close without reply" not in html and "Mark as spam" not in html
+    web_letter.refresh_from_db()
+    assert web_letter.status == Letter.Status.REPLIED
+
+
+def test_the_preview_shows_the_signature_in_the_letters_language(elf_client, elf, web_letter):
+    call_command("add_elf", "pepper", "--persona", "PamElfa", stdout=io.StringIO())
+    web_letter.language = "fr"
+    web_letter.save()
+
+    elf_client.post(act(web_letter), {"action": "preview", "persona": ElfPersona.objects.get().pk, "body": "Coucou"})
+    html = elf_client.get(page(web_letter)).text
+
+    assert "Coucou\n\nGrosses bises du pôle Nord,\nPamElfa, lutin du Père Noël" in html

@@ -1,6 +1,7 @@
 """Sending through the real tasks worker and a real SMTP server on loopback that fails, then recovers."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -9,9 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from letters.models import Reply
+from letters.console_mail import EmailBackend
+from letters.models import ElfPersona, Reply
 from letters.replies import reply_as
-from letters.sending import deliver_reply, send_again, send_reply
+from letters.sending import deliver_reply, reply_message, send_again, send_reply
 from tests.letters.conftest import run_worker
 
 # The worker commits as it goes, as in production, so these tests use real transactions.
@@ -68,8 +70,10 @@ def test_a_refusing_smtp_server_gets_the_reply_exactly_once_after_it_recovers(
     assert message["Message-ID"] == reply.message_id
     assert message["In-Reply-To"] == "<first-letter@mail.example.net>"
     assert message["References"] == "<earlier@mail.example.net> <first-letter@mail.example.net>"
-    assert "Thank you, Mia! You are right." in message.get_content()
-    assert "Love from PamElfa" in message.get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Thank you, Mia! You are right." in text and "Love from PamElfa" in text
+    assert "<p>Thank you, Mia! You are right.</p>" in html and "Love from PamElfa" in html
     assert server.mailroom.envelopes[0].rcpt_tos == ["mia@example.net"]
 
 
@@ -136,3 +140,45 @@ def test_replies_stranded_by_a_dead_worker_are_sent_once_after_send_queued_repli
         ["mia@example.net"],
         ["aroha@example.co.nz"],
     ]
+
+
+def test_a_reply_is_utf8_text_with_the_same_words_in_html_escaped_in_paragraphs(web_letter, elf, pamelfa):
+    reply = reply_as(pamelfa, web_letter, "Dear Aroha,\n\n<b>Kites</b> & kites!\nHo ho ho!", author=elf)
+
+    message = reply_message(reply).message()
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",)).get_content()
+
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert text.get_content_charset() == "utf-8"
+    assert text.get_content() == reply.body
+    assert "<p>Dear Aroha,</p>" in html
+    assert "<p>&lt;b&gt;Kites&lt;/b&gt; &amp; kites!<br>Ho ho ho!</p>" in html
+    assert "<p>Love from PamElfa<br>The North Pole</p>" in html
+    assert '<html lang="en" dir="ltr">' in html
+
+
+def test_a_reply_in_arabic_is_marked_right_to_left_with_the_arabic_signature(web_letter, elf):
+    call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
+    web_letter.language = "ar"
+    web_letter.save()
+
+    reply = reply_as(ElfPersona.objects.get(), web_letter, "مرحبًا أروها،", author=elf)
+    html = reply_message(reply).message().get_body(preferencelist=("html",)).get_content()
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مع خالص المحبة من القطب الشمالي" in html
+
+
+def test_the_development_mailer_prints_a_german_reply_decoded_plain_text_first(web_letter, elf, pamelfa):
+    body = "Hallo Aroha,\n\n" + "vielen Dank für deinen Brief, der Weihnachtsmann hat sich sehr gefreut! " * 3
+    reply = reply_as(pamelfa, web_letter, body, author=elf)
+    stream = io.StringIO()
+
+    EmailBackend(stream=stream).send_messages([reply_message(reply)])
+
+    printed = stream.getvalue()
+    assert "To: aroha@example.co.nz" in printed
+    assert printed.index("--- text/plain ---") < printed.index("--- text/html ---")
+    assert "vielen Dank für deinen Brief, der Weihnachtsmann hat sich sehr gefreut! vielen" in printed
+    assert "=C3=BC" not in printed

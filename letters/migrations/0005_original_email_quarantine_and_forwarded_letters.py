@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0002_elves_group"),
+        ("letters", "0004_starter_reply_templates"),
     ]
 
     operations = [

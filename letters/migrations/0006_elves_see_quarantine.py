@@ -38,7 +38,7 @@ def remove_quarantine(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0003_original_email_quarantine_and_forwarded_letters"),
+        ("letters", "0005_original_email_quarantine_and_forwarded_letters"),
         ("letters", "0002_elves_group"),
     ]
 

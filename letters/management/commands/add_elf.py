@@ -1,0 +1,32 @@
+"""manage.py add_elf USERNAME [--persona NAME]: make a staff user an elf, with a first persona to sign as."""
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from letters.desk import ELVES_GROUP, add_elf
+
+
+class Command(BaseCommand):
+    help = (
+        "Make USERNAME (created if missing) a staff user in the Elves group who may sign replies as the persona "
+        "given; a new persona gets a signature in each language of the starter reply templates."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--persona", default="", metavar="NAME", help='the persona to sign as, e.g. "PamElfa"')
+
+    def handle(self, *args: object, username: str, persona: str, **options: object) -> None:
+        if not username.strip():
+            raise CommandError("Give the elf's username.")
+        try:
+            elf = add_elf(username.strip(), persona.strip())
+        except Group.DoesNotExist as missing:
+            raise CommandError(f"There is no {ELVES_GROUP} group: run manage.py migrate first.") from missing
+        name = elf.user.get_username()
+        self.stdout.write(f"{'Created' if elf.user_created else 'Updated'} {name}: staff, in the {ELVES_GROUP} group.")
+        if elf.persona is not None:
+            made = "a new persona, with a signature in each template language" if elf.persona_created else "existing"
+            self.stdout.write(f"{name} may sign as {elf.persona.name} ({made}).")
+        if elf.user_created:
+            self.stdout.write(f"{name} has no password yet: set one with  python manage.py changepassword {name}")
