@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from letters.invisible import strip_invisible
 from letters.languages import language_name, reply_language
 from letters.models import ElfPersona, Letter, ReplyTemplate
 from letters.replies import MAX_REPLY_LENGTH, personas_for, templates_by_language
@@ -55,9 +56,16 @@ class LetterForm(forms.Form):
             "Up to %(count)s character.", "Up to %(count)s characters.", MAX_LETTER_LENGTH
         ) % {"count": MAX_LETTER_LENGTH}
 
+    def clean_name(self) -> str:
+        """A name that shows: invisible characters (zero-width, bidi overrides, line breaks) taken out."""
+        name = strip_invisible(self.cleaned_data["name"], keep="").strip()
+        if not name:
+            raise forms.ValidationError(gettext("Your name is empty: write the name Santa should call you."))
+        return name
+
     def clean_message(self) -> str:
-        """A letter needs words, not just spaces."""
-        message = self.cleaned_data["message"].strip()
+        """A letter needs words, not just spaces or invisible characters."""
+        message = strip_invisible(self.cleaned_data["message"]).strip()
         if not message:
             raise forms.ValidationError(gettext("Your letter is empty: write Santa a few words."))
         return message

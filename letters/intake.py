@@ -5,8 +5,6 @@ import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -33,28 +31,6 @@ class Intake:
 
 
 # --- The public form ------------------------------------------------------------------------------
-
-
-def _count(key: str, limit: int) -> bool:
-    """Count one more in KEY's window; False once the window holds more than LIMIT (0 means no limit)."""
-    if limit == 0:
-        return True
-    cache.add(key, 0, timeout=settings.LETTERS_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=settings.LETTERS_RATE_WINDOW)
-        count = 1
-    return count <= limit
-
-
-def allow_web_letter(email: str, client_ip: str) -> bool:
-    """The per-address rate limit, counted in the shared cache so every worker sees the same counts."""
-    # Hashed, so the cache never holds a child's address.
-    email_key = "letters:rate:email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    by_email = _count(email_key, settings.LETTERS_RATE_LIMIT)
-    by_ip = _count(f"letters:rate:ip:{client_ip}", settings.LETTERS_RATE_LIMIT_PER_IP)
-    return by_email and by_ip
 
 
 def receive_web_letter(name: str, email: str, message: str, age: int | None, country: str, language: str) -> Letter:

@@ -1,14 +1,15 @@
 """The public side of letters: the "Write to Santa" form and its thank-you page. Nothing else is public."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from letters.clients import client_ip
 from letters.forms import LetterForm
-from letters.intake import allow_web_letter, receive_web_letter
+from letters.intake import receive_web_letter
+from letters.rate_limit import check_web_letter
 
 
 def rate_limit_message(window: int) -> str:
@@ -45,8 +46,8 @@ def write(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "letters/write.html", {"form": form}, status=400)
     data = form.cleaned_data
-    if not allow_web_letter(data["email"], request.META.get("REMOTE_ADDR", "")):
-        context = {"form": form, "rate_limited": rate_limit_message(settings.LETTERS_RATE_WINDOW)}
+    if limited := check_web_letter(data["email"], client_ip(request)):
+        context = {"form": form, "rate_limited": rate_limit_message(limited.window)}
         return render(request, "letters/write.html", context, status=429)
     receive_web_letter(
         name=data["name"],

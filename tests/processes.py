@@ -1,8 +1,10 @@
-"""Starting the project's own servers on loopback for tests: free ports and scripts/run."""
+"""Starting servers on loopback for tests: free ports, scripts/run, a throwaway Redis."""
 
 import os
+import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +29,53 @@ def start_scripts_run(tmp_path: Path) -> tuple[subprocess.Popen, int, Path]:
             ["scripts/run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     return process, port, log
+
+
+class RedisServer:
+    """A throwaway redis-server on a free loopback port, with no persistence; stopped by pid."""
+
+    def __init__(self, work: Path) -> None:
+        self.port = free_port()
+        self.work = work
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        """The REDIS_URL for it."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it and wait until it answers PING."""
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.work)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
+
+    def pause(self) -> None:
+        """Freeze it (SIGSTOP): connections are accepted by the kernel but never answered, as a hung Redis."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def stop(self) -> None:
+        """Stop it (it may be paused) and wait for it: connections are refused from now on."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGCONT)
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)

@@ -28,6 +28,7 @@ def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
         "TRACKER_ENV": "production",
         "DJANGO_SECRET_KEY": "test-only-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_HOST": "smtp.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'docker.sqlite3'}",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
@@ -45,7 +46,11 @@ def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
             if server.poll() is not None:
                 break
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/time", timeout=2) as response:
+                # As the TLS proxy in front of it says: without it, production redirects to https.
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/time", headers={"X-Forwarded-Proto": "https"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
                     body = json.loads(response.read())
                     cache_control = response.headers["Cache-Control"]
                     break

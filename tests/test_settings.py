@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 from tracker.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -60,16 +61,26 @@ def test_lists_are_comma_separated(monkeypatch):
     assert env_list("SANTA_HOSTS", []) == ["a.example", "b.example"]
 
 
-def run_django_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_"))}
+def run_django_check(*options: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "EMAIL_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *options],
         cwd=ROOT,
         env=clean | env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def production_env(**changes: str) -> dict[str, str]:
+    """What production is given: a real random secret key, its host, its mail server."""
+    return {
+        "TRACKER_ENV": "production",
+        "DJANGO_SECRET_KEY": get_random_secret_key(),
+        "DJANGO_ALLOWED_HOSTS": "santa.example",
+        "EMAIL_HOST": "smtp.example",
+    } | changes
 
 
 def test_production_refuses_to_start_without_its_secret_key():
@@ -79,10 +90,33 @@ def test_production_refuses_to_start_without_its_secret_key():
 
 
 def test_production_starts_with_its_secrets():
-    result = run_django_check(
-        TRACKER_ENV="production", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="santa.example"
-    )
+    result = run_django_check(**production_env())
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_checklist_finds_nothing_in_production():
+    result = run_django_check("--deploy", "--fail-level", "DEBUG", **production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_print_replies_to_the_console_unless_told_to():
+    refused = run_django_check(**production_env(EMAIL_HOST=""))
+    allowed = run_django_check(**production_env(EMAIL_HOST="", TRACKER_ALLOW_CONSOLE_EMAIL="true"))
+
+    assert refused.returncode != 0
+    assert "EMAIL_HOST is required in production" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_production_refuses_hsts_shorter_than_six_months():
+    short = run_django_check(**production_env(TRACKER_HSTS_SECONDS="86400"))
+    six_months = run_django_check(**production_env(TRACKER_HSTS_SECONDS="15768000"))
+
+    assert short.returncode != 0
+    assert "TRACKER_HSTS_SECONDS must be at least 15768000 (6 months)" in short.stderr
+    assert six_months.returncode == 0, six_months.stderr
 
 
 def test_a_malformed_clock_stops_start_up_with_a_clear_message():

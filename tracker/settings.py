@@ -1,6 +1,7 @@
 """The one settings module: every value comes from the environment through tracker.env."""
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "locations",
     "django_tasks_db",
     "letters",
+    # Last: its lockout messages and admin pages come after the project's own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +65,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first, so a locked-out user or address is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -92,8 +103,16 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Seconds to wait for Redis to connect or answer: a hung Redis must not hang the letter form with it.
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -116,6 +135,12 @@ if EMAIL_HOST:
 else:
     # Printed with each text part decoded, so a reply in German or Japanese reads as the child will see it.
     MAILERS = {"default": {"BACKEND": "letters.console_mail.EmailBackend"}}
+    # Production printing the children's replies to a log instead of sending them is a mistake, unless said so.
+    if PRODUCTION and not env_bool("TRACKER_ALLOW_CONSOLE_EMAIL", default=False):
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is required in production: without it replies are only printed to the console. "
+            "Set TRACKER_ALLOW_CONSOLE_EMAIL=true if that is really what you want."
+        )
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
 
@@ -162,10 +187,54 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 if PRODUCTION:
+    # The proxy (CDN or load balancer) ends TLS and says so in X-Forwarded-Proto; it must overwrite any
+    # value a client sent (docs/operations.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("TRACKER_SSL_REDIRECT", default=PRODUCTION)
+# HSTS: browsers use only HTTPS for this long (seconds). Production: at least 6 months (Mozilla's web
+# security guidelines and the HTTP Observatory ask for that); the default is a year, which preloading needs.
+SECURE_HSTS_SECONDS = env_int("TRACKER_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRACKER_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("TRACKER_HSTS_PRELOAD", default=PRODUCTION)
+HSTS_MINIMUM_SECONDS = 15768000  # half a year
+if PRODUCTION and SECURE_HSTS_SECONDS < HSTS_MINIMUM_SECONDS:
+    raise ImproperlyConfigured(
+        f"TRACKER_HSTS_SECONDS must be at least {HSTS_MINIMUM_SECONDS} (6 months) in production, "
+        f"not {SECURE_HSTS_SECONDS}"
+    )
+
+# Request bodies: nothing in the tracker takes a file, and no form needs more than this many bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TRACKER_MAX_REQUEST_BYTES", 256 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+
+# The client's address behind the CDN: how many proxies stand between the internet and Django (0: none,
+# REMOTE_ADDR is the client) and the header they write it in (letters/clients.py; the admin login lock uses it too).
+TRACKER_TRUSTED_PROXIES = env_int("TRACKER_TRUSTED_PROXIES", 0)
+TRACKER_CLIENT_IP_HEADER = env_str("TRACKER_CLIENT_IP_HEADER", "X-Forwarded-For")
+if TRACKER_TRUSTED_PROXIES < 0 or not re.fullmatch(r"[A-Za-z0-9-]+", TRACKER_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured(
+        "TRACKER_TRUSTED_PROXIES must be 0 or more and TRACKER_CLIENT_IP_HEADER a header name like X-Forwarded-For"
+    )
+TRACKER_CLIENT_IP_META = "HTTP_" + TRACKER_CLIENT_IP_HEADER.upper().replace("-", "_")
+
+# The admin door (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one client
+# address, logins are refused for LOGIN_LOCKOUT_MINUTES (0: until an admin unlocks them under Axes).
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5)
+_lockout_minutes = env_int("TRACKER_LOGIN_LOCKOUT_MINUTES", 60)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 0:
+    raise ImproperlyConfigured("TRACKER_LOGIN_FAILURE_LIMIT must be 1 or more, TRACKER_LOGIN_LOCKOUT_MINUTES 0 or more")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "letters.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner would print before every management command's output
 
 LOGGING = {
     "version": 1,
@@ -257,11 +326,13 @@ LETTERS_FROM_EMAIL = env_str("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # A reply the mail server refuses is tried again RETRIES times, waiting BACKOFF seconds, then 2x, 4x...
 LETTERS_SEND_RETRIES = env_int("LETTERS_SEND_RETRIES", 6)
 LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
-# The public form: at most RATE_LIMIT letters per email address and RATE_LIMIT_PER_IP per client address
-# in RATE_WINDOW seconds, counted in the shared cache (Redis in production).
-LETTERS_RATE_LIMIT = env_int("LETTERS_RATE_LIMIT", 3)
-LETTERS_RATE_LIMIT_PER_IP = env_int("LETTERS_RATE_LIMIT_PER_IP", 20)
-LETTERS_RATE_WINDOW = env_int("LETTERS_RATE_WINDOW", 3600)
+# The public form: at most RATE_LIMIT letters per mailbox (a household with several children) in RATE_WINDOW
+# seconds, and RATE_LIMIT_PER_IP per client address in RATE_WINDOW_PER_IP, counted in the shared cache (Redis in
+# production; letters/rate_limit.py).
+LETTERS_RATE_LIMIT = env_int("LETTERS_RATE_LIMIT", 10)
+LETTERS_RATE_WINDOW = env_int("LETTERS_RATE_WINDOW", 86400)
+LETTERS_RATE_LIMIT_PER_IP = env_int("LETTERS_RATE_LIMIT_PER_IP", 60)
+LETTERS_RATE_WINDOW_PER_IP = env_int("LETTERS_RATE_WINDOW_PER_IP", 3600)
 # Emailed letters larger than this (bytes, whole message) are refused.
 LETTERS_MAX_EMAIL_BYTES = env_int("LETTERS_MAX_EMAIL_BYTES", 10 * 1024 * 1024)
 # Parsing bounds on untrusted mail (letters/mail_parser.py): a message past one is quarantined unread.
@@ -279,9 +350,13 @@ LETTERS_IMAP_CA_FILE = env_str("LETTERS_IMAP_CA_FILE")
 LETTERS_IMAP_TIMEOUT = env_float("LETTERS_IMAP_TIMEOUT", 30.0)
 if min(LETTERS_SEND_RETRIES, LETTERS_RATE_LIMIT, LETTERS_RATE_LIMIT_PER_IP) < 0 or LETTERS_SEND_BACKOFF < 0:
     raise ImproperlyConfigured("LETTERS_SEND_RETRIES, _BACKOFF and LETTERS_RATE_LIMIT* must be 0 or more")
-if LETTERS_RATE_WINDOW <= 0 or LETTERS_MAX_EMAIL_BYTES <= 0 or LETTERS_IMAP_TIMEOUT <= 0:
-    raise ImproperlyConfigured("LETTERS_RATE_WINDOW, LETTERS_MAX_EMAIL_BYTES and LETTERS_IMAP_TIMEOUT must be above 0")
 if min(LETTERS_MAX_EMAIL_HEADERS, LETTERS_MAX_EMAIL_HEADER_BYTES, LETTERS_MAX_EMAIL_ENCODED_WORDS) <= 0:
     raise ImproperlyConfigured("LETTERS_MAX_EMAIL_HEADERS, _HEADER_BYTES and _ENCODED_WORDS must be above 0")
 if LETTERS_MAX_EMAIL_DEPTH <= 0 or LETTERS_MAX_EMAIL_PARTS <= 0:
     raise ImproperlyConfigured("LETTERS_MAX_EMAIL_DEPTH and LETTERS_MAX_EMAIL_PARTS must be above 0")
+if (
+    min(LETTERS_RATE_WINDOW, LETTERS_RATE_WINDOW_PER_IP) <= 0
+    or LETTERS_MAX_EMAIL_BYTES <= 0
+    or LETTERS_IMAP_TIMEOUT <= 0
+):
+    raise ImproperlyConfigured("LETTERS_RATE_WINDOW*, LETTERS_MAX_EMAIL_BYTES and LETTERS_IMAP_TIMEOUT must be above 0")

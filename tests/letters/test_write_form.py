@@ -1,14 +1,18 @@
-"""The public "Write to Santa" form: CSRF, honeypot, rate limit, length limits, caching, nothing else public."""
+"""The public "Write to Santa" form: CSRF, honeypot, rate limits (behind a proxy, with Redis down), limits, caching."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from letters import rate_limit
 from letters.models import Letter
+from tests.processes import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +124,19 @@ def test_the_rate_limit_counts_letters_per_email_address(client, settings):
     assert Letter.objects.count() == 3
 
 
+def test_a_household_may_send_ten_letters_a_day_from_one_mailbox_however_it_is_spelled(client):
+    spellings = ["aroha@example.co.nz", "AROHA@example.co.nz", "aroha+tama@example.co.nz", "Aroha+Mere@Example.co.nz"]
+
+    codes = [
+        client.post(WRITE, letter_data(email=spellings[n % 4], message=f"Wish {n}")).status_code for n in range(11)
+    ]
+    other = client.post(WRITE, letter_data(email="mum@example.co.nz"))
+
+    assert codes == [302] * 10 + [429]
+    assert other.status_code == 302
+    assert Letter.objects.count() == 11
+
+
 def test_the_rate_limit_counts_letters_per_client_ip_too(client, settings):
     settings.LETTERS_RATE_LIMIT_PER_IP = 2
 
@@ -127,7 +144,145 @@ def test_the_rate_limit_counts_letters_per_client_ip_too(client, settings):
     elsewhere = client.post(WRITE, letter_data(email="child9@example.org"), REMOTE_ADDR="203.0.113.9")
 
     assert codes == [302, 302, 429]
+    # The message names the window of the limit that was hit: the per-address one here.
+    assert "from this address in one hour." in client.post(WRITE, letter_data(email="child8@example.org")).text
     assert elsewhere.status_code == 302
+
+
+def test_behind_the_cdn_each_family_is_counted_by_its_own_address_not_the_proxys(client, settings):
+    settings.TRACKER_TRUSTED_PROXIES = 1
+    settings.LETTERS_RATE_LIMIT_PER_IP = 2
+    cdn = "198.51.100.1"
+
+    def post_from(xff: str, n: int) -> int:
+        data = letter_data(email=f"child{n}@example.org")
+        return client.post(WRITE, data, REMOTE_ADDR=cdn, HTTP_X_FORWARDED_FOR=xff).status_code
+
+    one_family = [post_from("203.0.113.5", n) for n in range(3)]
+    # A forged entry to the left of the one the CDN wrote does not buy a fresh count.
+    forged = post_from("192.0.2.77, 203.0.113.5", 3)
+    another_family = post_from("203.0.113.6", 4)
+
+    assert one_family == [302, 302, 429]
+    assert forged == 429
+    assert another_family == 302
+
+
+def test_the_proxy_header_is_ignored_unless_a_proxy_is_trusted(client, settings):
+    settings.LETTERS_RATE_LIMIT_PER_IP = 1
+
+    first = client.post(WRITE, letter_data(email="a@example.org"), HTTP_X_FORWARDED_FOR="203.0.113.5")
+    second = client.post(WRITE, letter_data(email="b@example.org"), HTTP_X_FORWARDED_FOR="203.0.113.6")
+
+    assert [first.status_code, second.status_code] == [302, 429]
+
+
+@pytest.fixture
+def redis_cache(settings, tmp_path) -> Iterator[RedisServer]:
+    """The shared cache on a Redis of the test's own, with short timeouts; its state and the fallback reset after."""
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        yield server
+    finally:
+        server.stop()
+        rate_limit._shared_paused_until = 0.0
+        rate_limit._local_counts.clear()
+
+
+def test_with_redis_stopped_the_letter_is_stored_and_a_flood_still_held_back(client, settings, redis_cache):
+    settings.LETTERS_RATE_LIMIT = 2
+    assert client.post(WRITE, letter_data(message="While Redis runs")).status_code == 302
+    redis_cache.stop()
+
+    codes = [client.post(WRITE, letter_data(message=f"Redis is down {n}")).status_code for n in range(3)]
+
+    assert codes == [302, 302, 429]  # counted in this process from the failure on
+    assert sorted(Letter.objects.values_list("text", flat=True)) == [
+        "Redis is down 0",
+        "Redis is down 1",
+        "While Redis runs",
+    ]
+
+
+def test_with_redis_hung_the_letter_is_stored(client, redis_cache):
+    redis_cache.pause()
+
+    response = client.post(WRITE, letter_data(message="Redis does not answer"))
+
+    assert response.status_code == 302
+    assert Letter.objects.get().text == "Redis does not answer"
+
+
+def test_letters_are_counted_in_redis_while_it_runs(client, settings, redis_cache):
+    settings.LETTERS_RATE_LIMIT = 1
+
+    codes = [client.post(WRITE, letter_data()).status_code for _ in range(2)]
+    rate_limit._local_counts.clear()  # nothing was counted there: Redis alone refuses the second
+    third = client.post(WRITE, letter_data())
+
+    assert codes == [302, 429]
+    assert third.status_code == 429
+    assert redis_cache.process.poll() is None
+
+
+def test_invisible_characters_are_taken_out_of_names_and_letters(client):
+    response = client.post(
+        WRITE,
+        letter_data(
+            name="\u202eAroha\u200b\u2066",
+            message="Dear\u200b Santa,\ufeff a kite\u00ad please!\u0007\nLove from \U0001f469\u200d\U0001f467",
+        ),
+    )
+
+    assert response.status_code == 302
+    letter = Letter.objects.get()
+    assert letter.sender_name == "Aroha"
+    # The joiner between two emoji makes one picture (woman and girl) and stays; the rest is gone.
+    assert letter.text == "Dear Santa, a kite please!\nLove from \U0001f469\u200d\U0001f467"
+
+
+def test_a_joiner_that_shapes_a_word_stays(client):
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want", with its zero-width non-joiner
+
+    client.post(WRITE, letter_data(message=persian))
+
+    assert Letter.objects.get().text == persian
+
+
+@pytest.mark.parametrize("field", ["name", "message"])
+def test_a_letter_of_only_invisible_characters_is_refused(client, field):
+    response = client.post(WRITE, letter_data(**{field: "\u200b\u202e\u2060 \ufeff"}))
+
+    assert response.status_code == 400
+    assert "is empty" in response.text
+    assert f'id="id_{field}_error"' in response.text
+    assert Letter.objects.count() == 0
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+    response = client.post(WRITE, letter_data(message="x" * 100_000), content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert Letter.objects.count() == 0
+
+
+def test_the_public_form_takes_no_files(client):
+    upload = SimpleUploadedFile("wishlist.pdf", b"%PDF-1.4 a wish list", content_type="application/pdf")
+
+    response = client.post(WRITE, letter_data() | {"attachment": upload})
+
+    assert response.status_code == 400
+    assert Letter.objects.count() == 0
 
 
 @pytest.mark.parametrize(
