@@ -200,8 +200,12 @@ class Reply(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+
+    # Not sent yet, and not given up on: waiting for its turn, or being handed to the mail server.
+    UNSENT = (Status.QUEUED, Status.SENDING)
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="replies")
     persona = models.ForeignKey(ElfPersona, on_delete=models.PROTECT, related_name="replies")
@@ -216,6 +220,9 @@ class Reply(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A reply still queued or sending after this was stranded (its worker died): the sweep sends it again.
+    # While sending, it is the lease of the worker talking to the mail server; no other worker sends it before.
+    recover_after = models.DateTimeField(null=True, blank=True, db_index=True)
     # Made when the reply is stored, so every attempt sends the same message and receivers can tell copies.
     message_id = models.CharField(max_length=255, unique=True)
 

@@ -15,7 +15,7 @@ from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
 from letters.mail_text import one_line
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
-from letters.sending import send_reply
+from letters.sending import schedule_send
 from locations.geography import public_country_name
 
 MAX_REPLY_LENGTH = 10_000
@@ -114,7 +114,7 @@ def reply_as(
             letter.claimed_at = reply.created
             update_fields.append("claimed_at")
         letter.save(update_fields=update_fields)
-        send_reply.enqueue(reply.pk)
+        schedule_send(reply)
     return reply
 
 

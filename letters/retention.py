@@ -24,7 +24,7 @@ def purge_letters(older_than_days: int, *, dry_run: bool = False) -> PurgeReport
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     with transaction.atomic():
         old = Letter.objects.filter(received__lt=cutoff)
-        waiting = old.filter(replies__status=Reply.Status.QUEUED).distinct()
+        waiting = old.filter(replies__status__in=Reply.UNSENT).distinct()
         doomed = old.exclude(pk__in=waiting.values("pk"))
         report = PurgeReport(
             letters=doomed.count(),

@@ -1,4 +1,4 @@
-"""Sending stored replies: once and only once, retried with backoff when the mail server fails."""
+"""Sending stored replies: once and only once, retried with backoff, recovered when a worker dies mid-send."""
 
 import datetime as dt
 import logging
@@ -8,9 +8,11 @@ from email.headerregistry import Address
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.tasks import task
+from django.db.models import Q
+from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from letters.languages import is_right_to_left, reply_language
 from letters.models import Letter, Reply
@@ -71,40 +73,85 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=settings.LETTERS_SEND_BACKOFF * 2 ** (attempts - 1))
 
 
-def deliver_reply(reply_id: int) -> str:
-    """Send one queued reply and record the outcome; a reply already sent is never sent again.
+def send_lease() -> dt.timedelta:
+    """How long a worker may take to hand a reply to the mail server before the reply counts as stranded."""
+    return dt.timedelta(seconds=settings.LETTERS_SEND_LEASE)
 
-    The reply's row stays locked while the mail server is spoken to, so a second worker (or a second
-    task for the same reply) waits, then finds it sent. The one window left is a crash after the server
-    accepted the message and before the commit: the retry then carries the same Message-ID.
+
+def schedule_send(reply: Reply, at: dt.datetime | None = None) -> None:
+    """Queue REPLY's send task (at AT, else now) and note when it counts as stranded; in the caller's transaction."""
+    due = at or timezone.now()
+    reply.recover_after = due + send_lease()
+    reply.save(update_fields=["recover_after"])
+    task = send_reply.using(run_after=at) if at else send_reply
+    task.enqueue(reply.pk)
+
+
+def take_lease(reply_id: int) -> Reply | None:
+    """Mark the reply as being sent by this worker until the lease ends, committed before any SMTP; None to skip.
+
+    Skipped: a reply already sent or failed, or one another worker holds a live lease on.
     """
     with transaction.atomic():
         reply = Reply.objects.select_for_update(of=("self",)).select_related("letter", "persona").get(pk=reply_id)
-        if reply.status != Reply.Status.QUEUED:
-            return reply.status
+        leased = reply.status == Reply.Status.SENDING and reply.recover_after and reply.recover_after > timezone.now()
+        if reply.status not in Reply.UNSENT or leased:
+            return None
         reply.attempts += 1
-        try:
-            reply_message(reply).send(using="default")
-        except Exception as error:
-            reply.last_error = f"Attempt {reply.attempts} at {timezone.now():%Y-%m-%d %H:%M:%S} UTC: {error!r}"[:2000]
-            if is_temporary(error) and reply.attempts <= settings.LETTERS_SEND_RETRIES:
-                delay = retry_delay(reply.attempts)
-                send_reply.using(run_after=timezone.now() + delay).enqueue(reply.pk)
-                logger.warning("Reply %s not sent (%s); trying again in %s", reply.pk, error, delay)
-            else:
-                reply.status = Reply.Status.FAILED
-                logger.error("Reply %s failed for good after %s attempts: %s", reply.pk, reply.attempts, error)
-            reply.save(update_fields=["attempts", "last_error", "status"])
-            return reply.status
-        reply.status = Reply.Status.SENT
-        reply.sent_at = timezone.now()
-        reply.save(update_fields=["attempts", "status", "sent_at"])
-        return reply.status
+        reply.status = Reply.Status.SENDING
+        reply.recover_after = timezone.now() + send_lease()
+        reply.save(update_fields=["attempts", "status", "recover_after"])
+        return reply
+
+
+def record_outcome(reply: Reply, error: Exception | None) -> str:
+    """Store what the mail server said, right after it said it: sent, queued for a retry, or failed for good."""
+    with transaction.atomic():
+        current = Reply.objects.select_for_update(of=("self",)).get(pk=reply.pk)
+        if error is None:
+            current.status = Reply.Status.SENT
+            current.sent_at = timezone.now()
+            current.recover_after = None
+            current.save(update_fields=["status", "sent_at", "recover_after"])
+            return current.status
+        if current.status != Reply.Status.SENDING:
+            return current.status  # another worker took over after this one's lease ran out, and finished
+        current.last_error = f"Attempt {reply.attempts} at {timezone.now():%Y-%m-%d %H:%M:%S} UTC: {error!r}"[:2000]
+        if is_temporary(error) and reply.attempts <= settings.LETTERS_SEND_RETRIES:
+            delay = retry_delay(reply.attempts)
+            current.status = Reply.Status.QUEUED
+            current.save(update_fields=["last_error", "status"])
+            schedule_send(current, at=timezone.now() + delay)
+            logger.warning("Reply %s not sent (%s); trying again in %s", reply.pk, error, delay)
+        else:
+            current.status = Reply.Status.FAILED
+            current.recover_after = None
+            current.save(update_fields=["last_error", "status", "recover_after"])
+            logger.error("Reply %s failed for good after %s attempts: %s", reply.pk, reply.attempts, error)
+        return current.status
+
+
+def deliver_reply(reply_id: int) -> str:
+    """Send one unsent reply and record the outcome; a reply the mail server accepted is never sent again.
+
+    The lease is committed before the mail server is called and the outcome right after it answers, with no
+    row lock held in between. A worker killed in between leaves the reply 'sending'; once the lease ends, the
+    sweep (recover_stranded_replies) queues it again. The one window left is a death after the server
+    accepted and before the outcome was stored: the retry then carries the same Message-ID.
+    """
+    reply = take_lease(reply_id)
+    if reply is None:
+        return Reply.objects.values_list("status", flat=True).get(pk=reply_id)
+    try:
+        reply_message(reply).send(using="default")
+    except Exception as error:
+        return record_outcome(reply, error)
+    return record_outcome(reply, None)
 
 
 @task
 def send_reply(reply_id: int) -> str:
-    """The background task: deliver_reply, run by `manage.py db_worker`."""
+    """The background task: deliver_reply, run by the worker (`manage.py run_worker`)."""
     return deliver_reply(reply_id)
 
 
@@ -117,17 +164,46 @@ def send_again(reply_id: int) -> bool:
         reply.status = Reply.Status.QUEUED
         reply.attempts = 0
         reply.save(update_fields=["status", "attempts"])
-        send_reply.enqueue(reply.pk)
+        schedule_send(reply)
         return True
 
 
-def requeue_queued_replies() -> int:
-    """A send task for every reply still queued, e.g. after a worker died mid-task; returns how many.
+class WorkerLost(Exception):
+    """Recorded on a task result whose worker died while running it (the result stayed 'running')."""
 
-    Safe to run at any time: a reply already sent is never sent again, whatever number of tasks it has.
+
+def recover_stranded_replies() -> int:
+    """Queue again every unsent reply past its recover_after (its worker died); the number queued.
+
+    Also closes the task results such a worker left 'running' forever. Safe to run at any time, from any
+    number of processes: a reply sent, or leased by a live worker, is never sent again.
+    """
+    now = timezone.now()
+    count = 0
+    stranded = Q(recover_after__lt=now) | Q(recover_after__isnull=True)
+    with transaction.atomic():
+        for reply in Reply.objects.select_for_update(skip_locked=True).filter(stranded, status__in=Reply.UNSENT):
+            logger.warning("Reply %s was stranded (%s); queueing it again", reply.pk, reply.get_status_display())
+            reply.status = Reply.Status.QUEUED  # the lease is over: whoever runs the new task may take it
+            reply.save(update_fields=["status"])
+            schedule_send(reply)
+            count += 1
+    abandoned = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path=send_reply.module_path, started_at__lt=now - send_lease()
+    )
+    for result in abandoned:
+        result.set_failed(WorkerLost(f"The worker running this task stopped before it finished ({result.worker_ids})"))
+    return count
+
+
+def requeue_queued_replies() -> int:
+    """A send task for every reply not yet sent, whatever its lease; returns how many (send_queued_replies).
+
+    Safe to run at any time: a reply already sent, or leased by a live worker, is never sent again.
     """
     count = 0
-    for reply_id in Reply.objects.filter(status=Reply.Status.QUEUED).values_list("pk", flat=True):
-        send_reply.enqueue(reply_id)
-        count += 1
+    with transaction.atomic():
+        for reply in Reply.objects.select_for_update().filter(status__in=Reply.UNSENT):
+            send_reply.enqueue(reply.pk)
+            count += 1
     return count

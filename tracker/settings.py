@@ -326,6 +326,13 @@ LETTERS_FROM_EMAIL = env_str("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # A reply the mail server refuses is tried again RETRIES times, waiting BACKOFF seconds, then 2x, 4x...
 LETTERS_SEND_RETRIES = env_int("LETTERS_SEND_RETRIES", 6)
 LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
+# A worker has LEASE seconds to hand a reply to the mail server (keep it well above EMAIL_TIMEOUT: each SMTP
+# step may take that long); a reply still unsent after its lease was stranded by a dead worker, and the sweep,
+# run by `manage.py run_worker` at start and every SWEEP_INTERVAL seconds, queues it again.
+LETTERS_SEND_LEASE = env_float("LETTERS_SEND_LEASE", 600.0)
+LETTERS_SWEEP_INTERVAL = env_float("LETTERS_SWEEP_INTERVAL", 60.0)
+if LETTERS_SEND_LEASE <= 0 or LETTERS_SWEEP_INTERVAL <= 0:
+    raise ImproperlyConfigured("LETTERS_SEND_LEASE and LETTERS_SWEEP_INTERVAL must be above 0")
 # The public form: at most RATE_LIMIT letters per mailbox (a household with several children) in RATE_WINDOW
 # seconds, and RATE_LIMIT_PER_IP per client address in RATE_WINDOW_PER_IP, counted in the shared cache (Redis in
 # production; letters/rate_limit.py).

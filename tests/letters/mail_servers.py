@@ -1,5 +1,6 @@
 """Real mail servers on loopback for the tests: aiosmtpd for SMTP, Debian's Dovecot for IMAP, a cutting proxy."""
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -35,14 +36,27 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 
 
 class _Mailroom:
-    """The aiosmtpd handler: refuses the next N messages with 451, then accepts and keeps them."""
+    """The aiosmtpd handler: holds or refuses the next messages if told to, then accepts and keeps them."""
 
     def __init__(self) -> None:
         self.refuse_next = 0
+        self.hold_next = 0
+        self.holding = threading.Event()
         self.received: list[EmailMessage] = []
         self.envelopes: list[Envelope] = []
 
-    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, server: SMTP, _session: Session, envelope: Envelope) -> str:
+        if self.hold_next > 0:
+            # A slow mail server: the message is in, but the answer to DATA does not come. Only a client still
+            # there when it comes would be told "accepted"; one that went away never was, so nothing is kept.
+            self.hold_next -= 1
+            self.holding.set()
+            deadline = time.monotonic() + 60
+            while server.transport is not None and not server.transport.is_closing():
+                if time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Took too long, try again later"
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Mailbox busy, try again later"

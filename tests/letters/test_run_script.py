@@ -32,7 +32,7 @@ def test_scripts_run_starts_the_reply_worker_beside_the_server_and_stops_it_when
             except OSError:
                 time.sleep(0.5)
         running = session_processes(process.pid)
-        assert any("manage.py db_worker" in line for line in running.values()), (running, log.read_text())
+        assert any("manage.py run_worker" in line for line in running.values()), (running, log.read_text())
         servers = [pid for pid, line in running.items() if "manage.py runserver" in line]
         assert servers, running
 

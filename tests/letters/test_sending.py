@@ -13,7 +13,14 @@ from django_tasks_db.models import DBTaskResult
 from letters.console_mail import EmailBackend
 from letters.models import ElfPersona, Reply
 from letters.replies import reply_as
-from letters.sending import deliver_reply, reply_message, send_again, send_reply
+from letters.sending import (
+    deliver_reply,
+    recover_stranded_replies,
+    reply_message,
+    send_again,
+    send_reply,
+    take_lease,
+)
 from tests.letters.conftest import run_worker
 
 # The worker commits as it goes, as in production, so these tests use real transactions.
@@ -182,3 +189,43 @@ def test_the_development_mailer_prints_a_german_reply_decoded_plain_text_first(w
     assert printed.index("--- text/plain ---") < printed.index("--- text/html ---")
     assert "vielen Dank für deinen Brief, der Weihnachtsmann hat sich sehr gefreut! vielen" in printed
     assert "=C3=BC" not in printed
+
+
+def test_a_reply_leased_by_a_live_worker_is_left_alone_and_swept_once_the_lease_runs_out(
+    settings, smtp_mailer, web_letter, elf, pamelfa
+):
+    settings.LETTERS_SEND_LEASE = 600
+    server = smtp_mailer
+    server.start()
+    reply = reply_as(pamelfa, web_letter, "A kite it is!", author=elf)
+    # A worker took the lease and is talking to the mail server right now (or died doing so).
+    leased = take_lease(reply.pk)
+    assert leased is not None and leased.status == Reply.Status.SENDING
+
+    assert deliver_reply(reply.pk) == Reply.Status.SENDING  # a stray task: the lease is live
+    assert recover_stranded_replies() == 0
+    run_worker()
+    assert server.received == []
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=601), tick=True):
+        assert recover_stranded_replies() == 1
+        assert recover_stranded_replies() == 0  # queued again once, with a fresh lease
+        run_worker()
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts, reply.recover_after) == (Reply.Status.SENT, 2, None)
+    assert [message["Message-ID"] for message in server.received] == [reply.message_id]
+
+
+def test_the_sweep_closes_a_send_task_its_dead_worker_left_running(settings, web_letter, elf, pamelfa):
+    settings.LETTERS_SEND_LEASE = 60
+    reply_as(pamelfa, web_letter, "A kite it is!", author=elf)
+    task = DBTaskResult.objects.get()
+    task.claim("worker-that-died")
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61), tick=True):
+        recover_stranded_replies()
+
+    task.refresh_from_db()
+    assert task.status == "FAILED"
+    assert task.exception_class_path == "letters.sending.WorkerLost"
