@@ -232,7 +232,7 @@ if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 0:
     raise ImproperlyConfigured("TRACKER_LOGIN_FAILURE_LIMIT must be 1 or more, TRACKER_LOGIN_LOCKOUT_MINUTES 0 or more")
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "letters.clients.client_ip"
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tracker.admin_door.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would print before every management command's output
 

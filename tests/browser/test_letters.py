@@ -246,3 +246,43 @@ def test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop
 
     for where, report in reports.items():
         assert report.violations_count == 0, f"{where}: {report.generate_report()}"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_a_writer_over_the_limit_is_told_the_real_window_and_keeps_the_letter(
+    page, live_server, settings, tmp_path, viewport
+):
+    settings.LETTERS_RATE_LIMIT = 1
+    page.set_viewport_size(viewport)
+
+    for wish in ("A kite, please!", "And a red bicycle!"):
+        page.goto(f"{live_server.url}/en/letters/write/")
+        page.get_by_label("Your name").fill("Aroha")
+        page.get_by_label("Email address for Santa's reply").fill("aroha+mere@example.co.nz")
+        page.get_by_label("Your letter").fill(wish)
+        page.get_by_role("button", name="Send my letter to Santa").click()
+    alert = page.get_by_role("alert")
+
+    assert "all the letters he can take from this address in 24 hours" in alert.inner_text()
+    assert page.get_by_label("Your letter").input_value() == "And a red bicycle!"  # nothing typed is lost
+    page.screenshot(path=tmp_path / f"rate-limited-{viewport['width']}.png", full_page=True)
+    assert page.violations == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_a_locked_out_elf_is_told_why_and_how_to_get_back_in(page, live_server, elf, settings, tmp_path, viewport):
+    settings.AXES_FAILURE_LIMIT = 3
+    page.set_viewport_size(viewport)
+
+    for password in ("sleigh", "reindeer", "rudolph", "not-a-real-password"):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.get_by_label("Username").fill("pepper")
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("heading", name="Login locked").wait_for()
+    assert "Try again 60 minutes after the last wrong password." in page.inner_text("#content")
+    assert "Access attempts" in page.inner_text("#content")
+    page.screenshot(path=tmp_path / f"locked-out-{viewport['width']}.png", full_page=True)
+    assert Axe().run(page).violations_count == 0
+    assert page.violations == []
