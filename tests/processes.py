@@ -31,6 +31,18 @@ def start_scripts_run(tmp_path: Path) -> tuple[subprocess.Popen, int, Path]:
     return process, port, log
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask PROCESS to stop (SIGTERM), kill it if it has not within 10 s, and wait for it."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class RedisServer:
     """A throwaway redis-server on a free loopback port, with no persistence; stopped by pid."""
 
@@ -70,12 +82,6 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stop it (it may be paused) and wait for it: connections are refused from now on."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGCONT)
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            stop_process(self.process)

@@ -15,7 +15,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.processes import free_port
+from tests.processes import free_port, stop_process
 
 DOVECOT = Path("/usr/sbin/dovecot")
 # Created by Debian's dovecot-core; owns the test mail.
@@ -189,13 +189,8 @@ class DovecotServer:
 
     def stop(self) -> None:
         """Stop Dovecot and wait for it."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
+        if self._process is not None:
+            stop_process(self._process)
         self._process = None
 
     def deliver(self, *messages: bytes) -> None:
