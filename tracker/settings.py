@@ -187,6 +187,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites see the origin only, never a path; the tile server (when configured) still gets the Referer its
+# usage policy asks for, which Django's default (same-origin) would withhold.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0004_starter_reply_templates"),
+        ("letters", "0006_elves_see_quarantine"),
     ]
 
     operations = [
