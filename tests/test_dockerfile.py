@@ -63,3 +63,19 @@ def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+
+
+def test_the_image_build_step_loads_the_production_settings():
+    """The build runs collectstatic with TRACKER_ENV=production and a few stand-in values; those must suffice."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    [build] = [line for line in text.splitlines() if line.startswith("RUN ") and "collectstatic" in line]
+    words = build.removeprefix("RUN ").split()
+    assignments = dict(word.split("=", 1) for word in words[: words.index("python")])
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "EMAIL_"))}
+    env |= {"TRACKER_ENV": "production", **assignments}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
