@@ -172,19 +172,32 @@ class WorkerLost(Exception):
     """Recorded on a task result whose worker died while running it (the result stayed 'running')."""
 
 
-def recover_stranded_replies() -> int:
-    """Queue again every unsent reply past its recover_after (its worker died); the number queued.
+def waiting_reply_ids() -> set[int]:
+    """The replies that have a send task stored and not yet started (django-tasks-db keeps its arguments)."""
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=send_reply.module_path)
+    return {entry["args"][0] for entry in waiting.values_list("args_kwargs", flat=True) if entry.get("args")}
 
-    Also closes the task results such a worker left 'running' forever. Safe to run at any time, from any
-    number of processes: a reply sent, or leased by a live worker, is never sent again.
+
+def recover_stranded_replies() -> int:
+    """Queue again every unsent reply past its recover_after (its worker died); the number given a new task.
+
+    A reply whose task is still waiting (a long queue after a bulk reply) gets no second task, only a later
+    recover_after. Also closes the task results a dead worker left 'running' forever. Safe to run at any time,
+    from any number of processes: a reply sent, or leased by a live worker, is never sent again.
     """
     now = timezone.now()
     count = 0
     stranded = Q(recover_after__lt=now) | Q(recover_after__isnull=True)
     with transaction.atomic():
-        for reply in Reply.objects.select_for_update(skip_locked=True).filter(stranded, status__in=Reply.UNSENT):
+        replies = Reply.objects.select_for_update(skip_locked=True).filter(stranded, status__in=Reply.UNSENT)
+        waiting = waiting_reply_ids() if replies.exists() else set()
+        for reply in replies:
+            reply.status = Reply.Status.QUEUED  # the lease is over: whoever runs the task may take it
+            if reply.pk in waiting:
+                reply.recover_after = now + send_lease()
+                reply.save(update_fields=["status", "recover_after"])
+                continue
             logger.warning("Reply %s was stranded (%s); queueing it again", reply.pk, reply.get_status_display())
-            reply.status = Reply.Status.QUEUED  # the lease is over: whoever runs the new task may take it
             reply.save(update_fields=["status"])
             schedule_send(reply)
             count += 1

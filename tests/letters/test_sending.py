@@ -229,3 +229,15 @@ def test_the_sweep_closes_a_send_task_its_dead_worker_left_running(settings, web
     task.refresh_from_db()
     assert task.status == "FAILED"
     assert task.exception_class_path == "letters.sending.WorkerLost"
+
+
+def test_a_reply_still_waiting_in_a_long_queue_gets_no_second_task(settings, web_letter, elf, pamelfa):
+    settings.LETTERS_SEND_LEASE = 60
+    reply = reply_as(pamelfa, web_letter, "A kite it is!", author=elf)  # its task waits behind many others
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61), tick=True):
+        assert recover_stranded_replies() == 0
+        reply.refresh_from_db()
+        assert reply.recover_after > timezone.now()  # looked at again a lease later
+
+    assert DBTaskResult.objects.count() == 1
