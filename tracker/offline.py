@@ -32,7 +32,6 @@ SHELL_FILES = (
     "js/share.js",
     "icons/santa.svg",
     "icons/favicon.svg",
-    "icons/app-192.png",
     "world-atlas/countries-110m.json",
 )
 

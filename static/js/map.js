@@ -120,6 +120,10 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   }
   limitZoomOut();
   map.on("resize", limitZoomOut);
+  // Zoomed out to the whole world, a finer trail keeps four hundred stops readable.
+  const markDistance = () => element.classList.toggle("map-far", map.getZoom() < 2.5);
+  markDistance();
+  map.on("zoomend", markDistance);
 
   /** Santa along the great circle from `from` to `to` over FLIGHT_MS, sparkling. */
   function fly(from, to) {
@@ -137,6 +141,13 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
       flight = t < 1 ? requestAnimationFrame(step) : null;
     };
     flight = requestAnimationFrame(step);
+  }
+
+  /** The North Pole at longitude `lng`, or the top of the map's view when the pole is above it. */
+  function homeAt(lng) {
+    // Below the row of buttons at the top of the map.
+    const top = map.containerPointToLatLng([map.getSize().x / 2, 76]).lat;
+    return [Math.min(NORTH_POLE[0], top), lng];
   }
 
   function centre(latlng, animate) {
@@ -192,9 +203,7 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
         // The trail's longitudes run on past ±180; the stops' dots and Santa sit within it, as the copies do.
         const middle = [bounds.getCenter().lat, wrapLongitude(bounds.getCenter().lng)];
         map.setView(middle, zoom, { animate: false });
-        // Home at the top of the map, in the middle: in sight whatever the trail's width and the screen's height.
-        const top = map.containerPointToLatLng([map.getSize().x / 2, 36]).lat;
-        home = [Math.min(NORTH_POLE[0], top), middle[1]];
+        home = homeAt(middle[1]);
       }
       if (last && !reducedMotion() && !document.hidden) {
         fly([last.lat, wrapLongitude(last.lng)], home);
@@ -207,10 +216,10 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     place(stop) {
       cancelFlight();
       if (!stop) {
-        santa.setLatLng(NORTH_POLE);
         if (follow) {
           map.setView(NORTH_VIEW, 2, { animate: false });
         }
+        santa.setLatLng(homeAt(NORTH_POLE[1]));
         return;
       }
       const latlng = [stop.lat, wrapLongitude(stop.lng)];

@@ -44,8 +44,11 @@ def test_the_manifest_and_the_worker_are_served_at_the_root_with_their_own_cachi
     assert worker["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert worker["Service-Worker-Allowed"] == "/"
     body = worker.content.decode()
-    assert all(url in body for url in shell_urls())
-    assert "/api/" not in body
+    shell = json.loads(body.split("const SHELL = ", 1)[1].split(";\n", 1)[0])
+    assert shell == shell_urls()
+    assert not any("/api/" in url for url in shell)
+    # The API is routed straight to the network, past the worker.
+    assert '{ condition: { urlPattern: "/api/*" }, source: "network" }' in body
     assert client.post("/service-worker.js").status_code == 405
 
 
