@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, whose trailing-slash redirect resolves URLs that need the language active.
     "tracker.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CSRF's middleware, so it sees the cookie CSRF sets: scoped to /letters/ or /admin/, not the site.
+    "tracker.cookies.scoped_csrf_cookie",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
