@@ -41,6 +41,14 @@ sub vcl_recv {
     # Falls through to the built-in rules: other methods, Authorization and cookies (admin, letters) pass.
 }
 
+sub vcl_hash {
+    if (req.url == "/api/v1/now") {
+        # The same answer under every host name the site is reached by: one copy, one fetch per hop.
+        hash_data(req.url);
+        return (lookup);
+    }
+}
+
 sub vcl_backend_fetch {
     unset bereq.http.X-Tracker-Stale-If-Error;
 }
