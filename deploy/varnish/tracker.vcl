@@ -26,8 +26,8 @@ sub vcl_recv {
         unset req.http.Cookie;
         unset req.http.Authorization;
         return (pass);
-    } elsif (req.url ~ "^/(api/v1/trail\?|static/)" || req.url ~ "^/(\?|$)") {
-        # The trail, the static files and the map page set no cookie and read none.
+    } elsif (req.url ~ "^/(api/v1/trail\?|static/)" || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/(\?|$)") {
+        # The trail, the static files and the map page in each language (/de/) set no cookie and read none.
         unset req.http.Cookie;
     }
     if (req.http.X-Tracker-Stale-If-Error) {
@@ -97,7 +97,8 @@ sub vcl_backend_error {
 
 sub vcl_synth {
     if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")
-        && (req.url == "/api/v1/now" || req.url ~ "^/(api/v1/trail\?|static/)" || req.url ~ "^/(\?|$)")) {
+        && (req.url == "/api/v1/now" || req.url ~ "^/(api/v1/trail\?|static/)"
+            || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/(\?|$)")) {
         # The fetch failed before the probe noticed: look again, this time accepting the last answer.
         set req.http.X-Tracker-Stale-If-Error = "1";
         return (restart);

@@ -10,17 +10,25 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files
 
 @pytest.mark.parametrize(
     ("path", "area"),
-    [("/letters/write/", "/letters/"), ("/admin/login/", "/admin/"), ("/admin/", "/admin/"), ("/", "/"), ("/x", "/")],
+    [
+        ("/en/letters/write/", "/en/letters/"),
+        ("/ja/letters/thanks/", "/ja/letters/"),
+        ("/admin/login/", "/admin/"),
+        ("/admin/", "/admin/"),
+        ("/de/", "/de/"),
+        ("/", "/"),
+        ("/x", "/"),
+    ],
 )
 def test_a_path_belongs_to_the_area_of_its_first_segment(path, area):
     assert csrf_cookie_area(path) == area
 
 
 def test_the_letter_form_sets_its_csrf_cookie_for_the_letters_only(client):
-    response = client.get("/letters/write/")
+    response = client.get("/en/letters/write/")
 
     cookie = response.cookies["csrftoken"]
-    assert cookie["path"] == "/letters/"
+    assert cookie["path"] == "/en/letters/"
 
 
 def test_the_admin_login_sets_its_csrf_cookie_for_the_admin_only(client):
@@ -31,11 +39,11 @@ def test_the_admin_login_sets_its_csrf_cookie_for_the_admin_only(client):
 
 def test_a_letter_posted_with_the_scoped_cookie_passes_csrf():
     client = Client(enforce_csrf_checks=True)
-    form = client.get("/letters/write/")
+    form = client.get("/en/letters/write/")
     token = form.cookies["csrftoken"].value
 
     response = client.post(
-        "/letters/write/",
+        "/en/letters/write/",
         {"name": "Aroha", "email": "aroha@example.co.nz", "message": "Dear Santa, a kite please!", "age": "7"}
         | {"country": "NZ", "website": "", "csrfmiddlewaretoken": token},
     )
@@ -43,9 +51,9 @@ def test_a_letter_posted_with_the_scoped_cookie_passes_csrf():
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/now", "/api/v1/time"])
+@pytest.mark.parametrize("path", ["/en/", "/api/v1/now", "/api/v1/time"])
 def test_the_map_and_the_api_set_no_cookie_even_for_a_viewer_holding_one(client, path):
-    client.get("/letters/write/")
+    client.get("/en/letters/write/")
 
     response = client.get(path)
 
