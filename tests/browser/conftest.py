@@ -82,19 +82,21 @@ def site(
         if thread.error:
             raise thread.error
     varnish = None
-    if os.environ.get("TRACKER_BROWSER_THROUGH_CACHE") == "1":
-        # The shipped cache in front of the test server (both of origin.vcl's app servers point at it).
-        varnish, port, workdir = start_varnish(tmp_path_factory.mktemp("cache"), [thread.port, thread.port])
-        os.environ["TRACKER_BROWSER_CACHE_DIR"] = str(workdir)
-        # The cache's health probe asks /api/v1/now between tests too, so the server may read the database.
-        with django_db_blocker.unblock():
-            wait_for(f"http://127.0.0.1:{port}/api/v1/time", varnish, workdir.parent / "varnish.log")
-            yield f"http://127.0.0.1:{port}"
-    else:
-        yield f"http://127.0.0.1:{thread.port}"
-    if varnish is not None:
-        stop(varnish)
-    thread.terminate()
+    try:
+        if os.environ.get("TRACKER_BROWSER_THROUGH_CACHE") == "1":
+            # The shipped cache in front of the test server (both of origin.vcl's app servers point at it).
+            varnish, port, workdir = start_varnish(tmp_path_factory.mktemp("cache"), [thread.port, thread.port])
+            os.environ["TRACKER_BROWSER_CACHE_DIR"] = str(workdir)
+            # The cache's health probe asks /api/v1/now between tests too, so the server may read the database.
+            with django_db_blocker.unblock():
+                wait_for(f"http://127.0.0.1:{port}/api/v1/time", varnish, workdir.parent / "varnish.log")
+                yield f"http://127.0.0.1:{port}"
+        else:
+            yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        if varnish is not None:
+            stop(varnish)
+        thread.terminate()
     for connection in shared.values():
         connection.dec_thread_sharing()
     media.disable()
