@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,8 +21,19 @@ from django.utils.timezone import localtime
 from letters import claims
 from letters.claims import LetterRefused
 from letters.forms import BulkReplyForm, ReplyForm
+from letters.intake import retry_quarantined
 from letters.languages import language_name, reply_language
-from letters.models import PLACEHOLDERS, ElfPersona, Letter, PersonaSignature, Reply, ReplyTemplate, base_language
+from letters.models import (
+    PLACEHOLDERS,
+    ElfPersona,
+    Letter,
+    OriginalEmail,
+    PersonaSignature,
+    QuarantinedMessage,
+    Reply,
+    ReplyTemplate,
+    base_language,
+)
 from letters.replies import (
     compose,
     fill_template,
@@ -133,11 +145,13 @@ class LetterAdmin(admin.ModelAdmin):
         (None, {"fields": ("status", "claimed_by", "claimed_at", "received", "source")}),
         ("From", {"fields": ("sender_name", "sender_email", "age", "country", "language")}),
         ("Letter", {"fields": ("subject", "dropped_attachments")}),
-        ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references")}),
+        ("Forwarded letter", {"fields": ("enclosed_from", "enclosed_date", "forwarding_note")}),
+        ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references", "original")}),
     )
     readonly_fields = (
         "status", "claimed_by", "claimed_at", "received", "source", "sender_name", "sender_email", "age",
-        "country", "language", "subject", "dropped_attachments", "message_id", "references",
+        "country", "language", "subject", "dropped_attachments", "enclosed_from", "enclosed_date",
+        "forwarding_note", "message_id", "references", "original",
     )  # fmt: skip
 
     class Media:
@@ -157,6 +171,22 @@ class LetterAdmin(admin.ModelAdmin):
         """The subject, if any, then the start of the letter on one line."""
         text = " ".join(letter.text.split())
         return Truncator(f"{letter.subject}: {text}" if letter.subject else text).chars(110)
+
+    @admin.display(description="original email")
+    def original(self, letter: Letter) -> str:
+        size = OriginalEmail.objects.filter(letter=letter).values_list(Length("raw"), flat=True).first()
+        if size is None:
+            return "-"
+        url = reverse("admin:letters_letter_original", args=[letter.pk])
+        return format_html('<a href="{}" download>Download the email as it came ({} bytes)</a>', url, size)
+
+    @override
+    def get_fieldsets(self, request: HttpRequest, obj: Letter | None = None) -> list:
+        """The forwarded letter's section only on letters that forwarded one."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.enclosed_from or obj.forwarding_note:
+            return fieldsets
+        return [fieldset for fieldset in fieldsets if fieldset[0] != "Forwarded letter"]
 
     @admin.display(description="status", ordering="status")
     def status_now(self, letter: Letter) -> str:
@@ -197,6 +227,11 @@ class LetterAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             path("<path:object_id>/act/", self.admin_site.admin_view(self.act_view), name="letters_letter_act"),
+            path(
+                "<path:object_id>/original/",
+                self.admin_site.admin_view(self.original_view),
+                name="letters_letter_original",
+            ),
             *super().get_urls(),
         ]
 
@@ -244,6 +279,19 @@ class LetterAdmin(admin.ModelAdmin):
             "claimed_by_me": mine,
             "placeholders": PLACEHOLDERS,
         }
+
+    def original_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The letter's original email as a .eml download, for whoever may read the letter."""
+        letter = self.get_object(request, unquote(object_id))
+        if letter is None or not self.has_view_permission(request, letter):
+            raise Http404("No such letter.")
+        original = OriginalEmail.objects.filter(letter=letter).first()
+        if original is None:
+            raise Http404("This letter has no original email.")
+        response = HttpResponse(bytes(original.raw), content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.eml"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def act_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The buttons on a letter's page (POST only); always back to the page, with a message."""
@@ -438,3 +486,46 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="begins")
     def start(self, template: ReplyTemplate) -> str:
         return Truncator(template.body).chars(80)
+
+
+@admin.register(QuarantinedMessage)
+class QuarantinedMessageAdmin(admin.ModelAdmin):
+    """Emails that could not be taken: read the reason and the bytes, retry once fixed, or delete."""
+
+    list_display = ("received", "origin", "short_reason", "size", "attempts")
+    list_filter = ("received",)
+    search_fields = ("origin", "reason")
+    date_hierarchy = "received"
+    actions = ("retry_selected",)
+    fields = ("received", "origin", "reason", "size", "attempts", "raw_sha256", "raw_text")
+    readonly_fields = fields
+
+    @admin.display(description="reason")
+    def short_reason(self, entry: QuarantinedMessage) -> str:
+        return Truncator(entry.reason).chars(120)
+
+    @admin.display(description="the email as it came (first 20,000 characters)")
+    def raw_text(self, entry: QuarantinedMessage) -> str:
+        text = bytes(entry.raw[:20_000]).decode("utf-8", errors="replace")
+        return format_html('<pre class="quarantined-email">{}</pre>', text)
+
+    # The bytes are evidence: nobody edits them. Retry is the change permission; delete is its own.
+    @override
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @override
+    def has_change_permission(self, request: HttpRequest, obj: QuarantinedMessage | None = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    @admin.action(description="Retry reading the selected emails", permissions=["change"])
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet[QuarantinedMessage]) -> None:
+        for entry in queryset:
+            label = f"#{entry.pk} ({entry.origin or 'no origin'})"
+            intake = retry_quarantined(entry)
+            if intake.outcome == "created":
+                messages.success(request, f"{label}: now letter {intake.letter.pk}, from {intake.letter.sender_email}.")
+            elif intake.outcome in ("duplicate", "automatic"):
+                messages.info(request, f"{label}: {intake.outcome}, {intake.reason}; removed from the quarantine.")
+            else:
+                messages.warning(request, f"{label}: still {intake.outcome}: {intake.reason}")

@@ -64,16 +64,21 @@ def mailbox_from_settings() -> Mailbox:
 
 @dataclass
 class FetchReport:
-    """One fetch round: how many messages became letters, were duplicates, or were refused (and why)."""
+    """One fetch round: messages that became letters, were duplicates or machines' mail, refused or quarantined."""
 
     created: int = 0
     duplicates: int = 0
+    automatic: int = 0
     refused: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
     started_over: bool = False
 
     def summary(self) -> str:
         """One line for the log."""
-        text = f"created {self.created}, duplicates {self.duplicates}, refused {len(self.refused)}"
+        text = (
+            f"created {self.created}, duplicates {self.duplicates}, automatic {self.automatic}, "
+            f"refused {len(self.refused)}, quarantined {len(self.quarantined)}"
+        )
         return text + (" (UIDVALIDITY changed: the mailbox was read again from the start)" if self.started_over else "")
 
 
@@ -144,13 +149,18 @@ def fetch_new_letters(mailbox: Mailbox) -> FetchReport:
                 report.refused.append(f"UID {uid}: {size} bytes is over LETTERS_MAX_EMAIL_BYTES; not stored.")
             else:
                 raw = _message_bytes(connection, uid)
+            # The UID is remembered with whatever became of its message (quarantined too), never fetched again.
             with transaction.atomic():
                 if raw is not None:
-                    intake = ingest_message(raw)
+                    intake = ingest_message(raw, origin=f"{mailbox.key} UID {uid} (UIDVALIDITY {uidvalidity})")
                     if intake.outcome == "created":
                         report.created += 1
                     elif intake.outcome == "duplicate":
                         report.duplicates += 1
+                    elif intake.outcome == "automatic":
+                        report.automatic += 1
+                    elif intake.outcome == "quarantined":
+                        report.quarantined.append(f"UID {uid}: {intake.reason}")
                     else:
                         report.refused.append(f"UID {uid}: {intake.reason}")
                 state.last_uid = uid

@@ -43,6 +43,11 @@ class Letter(models.Model):
     # Email only: SHA-256 of the raw message, recognising duplicates that carry no Message-ID.
     raw_sha256 = models.CharField(max_length=64, blank=True)
     dropped_attachments = models.TextField(blank=True, help_text="Attachments that came with the email, not kept")
+    # Email only, when the email forwarded a letter as an attachment: who wrote that letter and when, and
+    # what the person forwarding it wrote. The letter's text is the enclosed letter's.
+    enclosed_from = models.CharField(max_length=300, blank=True, help_text="The forwarded letter's From")
+    enclosed_date = models.DateTimeField(null=True, blank=True, help_text="The forwarded letter's Date")
+    forwarding_note = models.TextField(blank=True, help_text="What the person forwarding the letter wrote")
 
     class Meta:
         ordering = ["-received"]
@@ -57,6 +62,38 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"Letter from {self.sender_name or self.sender_email} ({self.received:%Y-%m-%d})"
+
+
+class OriginalEmail(models.Model):
+    """The raw bytes of an emailed letter, kept with it (and purged with it) so it can be read again later."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="original_email")
+    raw = models.BinaryField()
+
+    class Meta:
+        verbose_name = "original email"
+
+    def __str__(self) -> str:
+        return f"Original email of letter {self.letter_id} ({len(self.raw)} bytes)"
+
+
+class QuarantinedMessage(models.Model):
+    """An email that could not be taken (over a parsing limit, or an error): kept unread for retry or delete."""
+
+    raw = models.BinaryField()
+    raw_sha256 = models.CharField(max_length=64, unique=True)
+    reason = models.TextField()
+    received = models.DateTimeField(default=timezone.now, db_index=True)
+    origin = models.CharField(max_length=600, blank=True, help_text="Where it came from: a mailbox and UID, a file")
+    size = models.PositiveIntegerField(default=0, help_text="Bytes")
+    attempts = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received"]
+        verbose_name = "quarantined email"
+
+    def __str__(self) -> str:
+        return f"Quarantined email {self.pk} ({self.received:%Y-%m-%d %H:%M})"
 
 
 class ElfPersona(models.Model):

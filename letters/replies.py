@@ -13,6 +13,7 @@ from django.utils.text import normalize_newlines
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
+from letters.mail_text import one_line
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
 from letters.sending import send_reply
 from locations.geography import public_country_name
@@ -40,9 +41,13 @@ def personas_for(user: AbstractBaseUser) -> QuerySet[ElfPersona]:
 
 
 def reply_subject(letter: Letter) -> str:
-    """'Re: ' and the letter's subject for email, a fixed friendly subject for the web form."""
-    if letter.source == Letter.Source.EMAIL and letter.subject:
-        return letter.subject if letter.subject.lower().startswith("re:") else f"Re: {letter.subject}"
+    """'Re: ' and the letter's subject (one line, at most 300 characters) for email, a fixed one for the web form.
+
+    The subject came from a stranger: a line break in it (an encoded CR LF) would make every send fail.
+    """
+    subject = one_line(letter.subject, 290)
+    if letter.source == Letter.Source.EMAIL and subject:
+        return subject if subject.lower().startswith("re:") else f"Re: {subject}"
     return "A letter from the North Pole"
 
 

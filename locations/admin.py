@@ -1,5 +1,6 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+from pathlib import PurePath
 from typing import override
 
 import pytz
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from locations.clock import route_now
 from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision, rewind
-from locations.geography import local_time
+from locations.geography import local_time, resolve_country
 from locations.links import linked_findings
+from locations.margins import deadline_wall_time, margin_chart, stop_margins
 from locations.models import Revision, Stop, SyncRun
+from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
 
 admin.site.site_header = "Santa tracker"
@@ -72,19 +75,65 @@ def diff_context(diff: RevisionDiff) -> dict:
     return {"diff": diff, "diff_groups": diff_groups(diff), "kinds": list(ChangeKind)}
 
 
+def margin_context(revision: Revision) -> dict:
+    """What the margin chart include needs: every stop's margin, the chart's geometry and the tight stops."""
+    margins = stop_margins(revision)
+    return {
+        "margins": margins,
+        "chart": margin_chart(margins, deadline_wall_time(revision)),
+        "tight_stops": [margin for margin in margins if margin.tight],
+    }
+
+
+def short_source(source: str) -> str:
+    """A source short enough for a list column: 'Google Sheet 1AbCdEfGhI…' or a path's file name."""
+    address = find_sheet_address(source)
+    if address is not None:
+        return f"Google Sheet {address.key[:10]}…"
+    return PurePath(source).name or source
+
+
+def revision_state(revision: Revision) -> str:
+    """'live', 'held' or '' for a revision: words, not a red mark for every revision that is not live."""
+    if revision.is_live:
+        return "live"
+    return "held" if revision.is_held else ""
+
+
+class RevisionStateFilter(admin.SimpleListFilter):
+    """Revisions by state: the live one, held ones, or the rest."""
+
+    title = "state"
+    parameter_name = "state"
+
+    @override
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("live", "Live"), ("held", "Held"), ("other", "Neither")]
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Revision]) -> QuerySet[Revision]:
+        if self.value() == "live":
+            return queryset.filter(is_live=True)
+        if self.value() == "held":
+            return queryset.filter(is_held=True)
+        if self.value() == "other":
+            return queryset.filter(is_live=False, is_held=False)
+        return queryset
+
+
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
-        "live",
+        "state",
         "created",
-        "source",
+        "source_label",
         "stops",
         "error_count",
         "warning_count",
         "synced_by",
     )
-    list_filter = ("is_live", "source_kind")
+    list_filter = (RevisionStateFilter, "source_kind")
     fields = (
         "number",
         "is_live",
@@ -108,9 +157,13 @@ class RevisionAdmin(ReadOnlyAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(boolean=True, ordering="is_live")
-    def live(self, obj: Revision) -> bool:
-        return obj.is_live
+    @admin.display(description="state", ordering="-is_live", empty_value="")
+    def state(self, obj: Revision) -> str:
+        return revision_state(obj)
+
+    @admin.display(description="source", ordering="source")
+    def source_label(self, obj: Revision) -> str:
+        return format_html('<span title="{}">{}</span>', obj.source, short_source(obj.source))
 
     @admin.display(ordering="stop_count")
     def stops(self, obj: Revision) -> int:
@@ -149,10 +202,12 @@ class RevisionAdmin(ReadOnlyAdmin):
         if revision is not None and self.has_view_or_change_permission(request, revision):
             previous = previous_revision(revision)
             context |= diff_context(diff_revisions(previous, revision, route_now()))
+            context |= margin_context(revision)
             context |= {
                 "previous": previous,
                 "findings": linked_findings(revision),
                 "can_make_live": request.user.has_perm("locations.make_live") and not revision.is_live,
+                "can_preview": request.user.has_perm("locations.preview_route"),
             }
         return super().change_view(request, object_id, form_url, context)
 
@@ -246,6 +301,7 @@ class RevisionAdmin(ReadOnlyAdmin):
                 "original": revision,
                 "live": live,
                 "change_url": change_url,
+                "can_preview": request.user.has_perm("locations.preview_route"),
             }
         )
         return self._confirmation(request, "make_live_confirmation.html", context)
@@ -257,7 +313,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     list_filter = ("outcome",)
     list_select_related = ("revision",)
     date_hierarchy = "started"
-    fields = ("started", "finished", "outcome", "source", "message", "revision_link", "synced_by")
+    fields = ("started", "finished", "outcome", "source", "message", "revision_link", "synced_by", "every_seconds")
     readonly_fields = fields
 
     @admin.display(description="revision", ordering="revision__number")
@@ -304,16 +360,82 @@ class RevisionFilter(admin.SimpleListFilter):
         return choices
 
 
+class TypedFilter(admin.SimpleListFilter):
+    """A list filter typed into a small box instead of picked from hundreds of links."""
+
+    template = "admin/locations/typed_filter.html"
+    placeholder = ""
+
+    @override
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return []
+
+    @override
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist: ChangeList) -> list[dict]:
+        # One "choice" carries what the template's small form needs: the other parameters, kept as hidden fields.
+        kept = [(name, value) for name, value in changelist.params.items() if name != self.parameter_name]
+        return [
+            {
+                "value": self.value() or "",
+                "kept": kept,
+                "parameter_name": self.parameter_name,
+                "placeholder": self.placeholder,
+                "clear_url": changelist.get_query_string(remove=[self.parameter_name]),
+            }
+        ]
+
+
+class CountryFilter(TypedFilter):
+    """Stops in one country, typed as a code or a name ('NZ', 'New Zealand'); an unknown one matches none."""
+
+    title = "country"
+    parameter_name = "country"
+    placeholder = "NZ or New Zealand"
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
+        text = (self.value() or "").strip()
+        if not text:
+            return queryset
+        alpha_2, _ = resolve_country(text)
+        return queryset.filter(country=alpha_2) if alpha_2 else queryset.none()
+
+
+class TimezoneFilter(TypedFilter):
+    """Stops in one IANA zone, typed in full ('Pacific/Auckland')."""
+
+    title = "time zone"
+    parameter_name = "timezone"
+    placeholder = "Pacific/Auckland"
+
+    @override
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
+        text = (self.value() or "").strip()
+        return queryset.filter(timezone__iexact=text) if text else queryset
+
+
 @admin.register(Stop)
 class StopAdmin(ReadOnlyAdmin):
-    list_display = ("index", "city", "region", "country", "arrival_utc", "local_arrival", "timezone")
-    list_display_links = ("index", "city")
-    list_filter = (RevisionFilter, "country", "timezone")
+    list_display = (
+        "number",
+        "row",
+        "city",
+        "region",
+        "country",
+        "arrival_utc",
+        "local_arrival",
+        "visible_now",
+    )
+    list_display_links = ("number", "city")
+    list_filter = (RevisionFilter, CountryFilter, TimezoneFilter)
     search_fields = ("city", "region", "=country")
     list_per_page = 200
     fields = (
         "revision",
-        "index",
+        "number",
         "row",
         "city",
         "region",
@@ -322,6 +444,7 @@ class StopAdmin(ReadOnlyAdmin):
         "longitude",
         "arrival_utc",
         "local_arrival",
+        "visible_now",
         "timezone",
         "presents",
         "fact",
@@ -333,6 +456,11 @@ class StopAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Stop | None = None) -> bool:
         return False
 
+    @admin.display(description="stop", ordering="index")
+    def number(self, obj: Stop) -> int:
+        # 1-based, as the map and the margin chart number stops; `row` is the sheet's own numbering.
+        return obj.index + 1
+
     @admin.display(description="arrival (UTC)", ordering="arrival")
     def arrival_utc(self, obj: Stop) -> str:
         return obj.arrival.strftime("%Y-%m-%d %H:%M:%S")
@@ -343,3 +471,8 @@ class StopAdmin(ReadOnlyAdmin):
             return local_time(obj.arrival, obj.timezone).strftime("%Y-%m-%d %H:%M:%S %Z")
         except pytz.UnknownTimeZoneError:
             return "-"
+
+    @admin.display(description="visible now", ordering="arrival")
+    def visible_now(self, obj: Stop) -> str:
+        # Whether a viewer of this revision sees the stop at route time now (its arrival has come).
+        return "visible" if obj.arrival <= route_now() else "not yet"

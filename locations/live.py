@@ -107,6 +107,11 @@ def load_route(identity: tuple[Any, ...]) -> LiveRoute:
     )
 
 
+def revision_route(revision: Revision) -> LiveRoute:
+    """Any revision's route exactly as live_route would serve it were it live (the staff map's preview)."""
+    return load_route((revision.pk, revision.number, revision.created))
+
+
 class LiveRouteUnavailable(Exception):
     """No route is held in this process yet and the database cannot say which revision is live."""
 

@@ -112,6 +112,12 @@ class SyncRun(SheetPosition):
     findings = models.JSONField(default=dict)
     revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
     synced_by = models.CharField(max_length=150)
+    every_seconds = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The --every interval of the sync_route loop that made this run, in seconds; "
+        "blank for a single sync. The night page's heartbeat reads it.",
+    )
 
     class Meta:
         ordering = ["-started"]

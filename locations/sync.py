@@ -75,11 +75,13 @@ def sync_route(
     deadline: str | None = None,
     session: "requests.Session | None" = None,
     allow_rewind: bool = False,
+    every_seconds: float | None = None,
 ) -> SyncResult:
     """Read, check and publish a route; on any failure the live revision is left as it was.
 
     A revision that would take back stops viewers have seen is held, not made live, unless allow_rewind.
     session is the requests Session a Google Sheet is read through (tests point it at a local fake).
+    every_seconds is the interval of the `sync_route --every` loop calling it, kept on the run as its heartbeat.
     """
     source = source or configured_source()
     started = timezone.now()
@@ -89,7 +91,7 @@ def sync_route(
         result.table = table
     except SourceError as exc:
         result = SyncResult(SyncRun.Outcome.FAILED, str(exc))
-    result.run = _record(result, source, started, synced_by)
+    result.run = _record(result, source, started, synced_by, every_seconds)
     return result
 
 
@@ -207,7 +209,9 @@ def make_live(revision: Revision) -> None:
     transaction.on_commit(forget_live_route)
 
 
-def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: str) -> SyncRun:
+def _record(
+    result: SyncResult, source: str, started: dt.datetime, synced_by: str, every_seconds: float | None
+) -> SyncRun:
     table = result.table
     # A source that could not be read still names its sheet, so the run links to it.
     address = find_sheet_address(source) if table is None else None
@@ -223,5 +227,6 @@ def _record(result: SyncResult, source: str, started: dt.datetime, synced_by: st
         headers=table.headers if table is not None else [],
         revision=result.revision,
         synced_by=synced_by[:150],
+        every_seconds=every_seconds,
     )
     return run

@@ -1,22 +1,26 @@
-"""The organisers' rehearsal page: what /api/v1/now answers, and where Santa is, at any route time."""
+"""The organisers' staff map: every stop of a revision, and what viewers would see at any route time."""
 
 import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from locations.clock import is_rehearsal, route_now
-from locations.live import LiveRoute, answer_at, live_route
+from locations.live import LiveRoute, answer_at, revision_route
+from locations.models import Revision
+from locations.sync import live_revision
+from locations.validation import parse_arrival
 
 # The datetime-local input's own format, with seconds, in UTC.
 INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# The slider runs from this long before the first arrival to this long after the last.
+SLIDER_MARGIN = dt.timedelta(minutes=30)
 
 
 class PreviewForm(forms.Form):
@@ -45,26 +49,51 @@ def hop_links(route: LiveRoute | None, visited: int) -> list[tuple[str, str]]:
     return [(label, moment.astimezone(dt.UTC).strftime(INPUT_FORMAT)) for label, moment in moments]
 
 
+def chosen_revision(request: HttpRequest) -> Revision | None:
+    """The revision named by ?revision=NUMBER, else the live one; Http404 for a number that is not one."""
+    number = request.GET.get("revision", "")
+    if not number:
+        return live_revision()
+    if not number.isdigit():
+        raise Http404("No such revision.")
+    try:
+        return Revision.objects.get(number=int(number))
+    except Revision.DoesNotExist:
+        raise Http404("No such revision.") from None
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """An instant as ISO 8601 with Z, to the second, for the page's data attributes."""
+    return moment.astimezone(dt.UTC).strftime(INPUT_FORMAT) + "Z"
+
+
 @permission_required("locations.preview_route", raise_exception=True)
 def route_preview(request: HttpRequest) -> HttpResponse:
-    """Show the public answer at the organiser's chosen route time, through the same functions as the API."""
+    """The staff map: every stop of a revision, and the public answer at the chosen route time."""
+    revision = chosen_revision(request)
+    route = revision_route(revision) if revision is not None else None
     with timezone.override(dt.UTC):
         at = route_now()
-        form = PreviewForm(request.GET or None, initial={"at": at.replace(microsecond=0)})
+        form = PreviewForm(request.GET if "at" in request.GET else None, initial={"at": at.replace(microsecond=0)})
         if form.is_bound and form.is_valid() and form.cleaned_data["at"] is not None:
             at = form.cleaned_data["at"].astimezone(dt.UTC)
-        route = live_route()
-        answer = answer_at(route, at)
+    answer = answer_at(route, at)
+    query = {"revision": revision.number} if revision is not None else {}
     context = {
         **admin.site.each_context(request),
-        "title": "Route preview",
+        "title": f"Staff map of {revision}" if revision is not None else "Staff map",
+        "revision": revision,
         "form": form,
         "at": at,
         "answer": answer.payload,
-        "answer_json": json.dumps(answer.payload, indent=2, ensure_ascii=False),
+        "stops": list(route.stops) if route is not None else [],
+        "slider_start": iso_utc(route.arrivals[0] - SLIDER_MARGIN) if route and route.arrivals else "",
+        "slider_end": iso_utc(route.arrivals[-1] + SLIDER_MARGIN) if route and route.arrivals else "",
+        "at_iso": iso_utc(at),
+        "now_url": f"{reverse('route_preview_now')}?{urlencode(query)}",
         "trail_url": (
             f"{reverse('api_trail')}?{urlencode({'revision': route.revision, 'upto': answer.visited})}"
-            if route is not None
+            if route is not None and revision.is_live
             else None
         ),
         "links": hop_links(route, answer.visited),
@@ -72,3 +101,14 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "route_now": route_now(),
     }
     return render(request, "admin/route_preview.html", context)
+
+
+@permission_required("locations.preview_route", raise_exception=True)
+def route_preview_now(request: HttpRequest) -> JsonResponse:
+    """What /api/v1/now would answer at ?at=INSTANT (ISO 8601 with Z) if ?revision=N were live."""
+    at = parse_arrival(request.GET.get("at", ""))
+    if at is None:
+        return JsonResponse({"error": "at must be an ISO 8601 instant with Z, e.g. 2026-12-24T10:00:00Z."}, status=400)
+    revision = chosen_revision(request)
+    answer = answer_at(revision_route(revision) if revision is not None else None, at)
+    return JsonResponse(answer.payload | {"at": iso_utc(at)})

@@ -34,7 +34,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose default site refuses bad query strings on list pages (tracker/admin_site.py).
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -271,6 +272,12 @@ LETTERS_RATE_LIMIT_PER_IP = env_int("LETTERS_RATE_LIMIT_PER_IP", 20)
 LETTERS_RATE_WINDOW = env_int("LETTERS_RATE_WINDOW", 3600)
 # Emailed letters larger than this (bytes, whole message) are refused.
 LETTERS_MAX_EMAIL_BYTES = env_int("LETTERS_MAX_EMAIL_BYTES", 10 * 1024 * 1024)
+# Parsing bounds on untrusted mail (letters/mail_parser.py): a message past one is quarantined unread.
+LETTERS_MAX_EMAIL_HEADERS = env_int("LETTERS_MAX_EMAIL_HEADERS", 200)
+LETTERS_MAX_EMAIL_HEADER_BYTES = env_int("LETTERS_MAX_EMAIL_HEADER_BYTES", 32 * 1024)
+LETTERS_MAX_EMAIL_ENCODED_WORDS = env_int("LETTERS_MAX_EMAIL_ENCODED_WORDS", 100)
+LETTERS_MAX_EMAIL_DEPTH = env_int("LETTERS_MAX_EMAIL_DEPTH", 20)
+LETTERS_MAX_EMAIL_PARTS = env_int("LETTERS_MAX_EMAIL_PARTS", 500)
 # fetch_letters: imaps://host[:port]/MAILBOX (imap:// only for a server on this machine) and its login.
 LETTERS_IMAP_URL = env_str("LETTERS_IMAP_URL")
 LETTERS_IMAP_USER = env_str("LETTERS_IMAP_USER")
@@ -282,3 +289,7 @@ if min(LETTERS_SEND_RETRIES, LETTERS_RATE_LIMIT, LETTERS_RATE_LIMIT_PER_IP) < 0 
     raise ImproperlyConfigured("LETTERS_SEND_RETRIES, _BACKOFF and LETTERS_RATE_LIMIT* must be 0 or more")
 if LETTERS_RATE_WINDOW <= 0 or LETTERS_MAX_EMAIL_BYTES <= 0 or LETTERS_IMAP_TIMEOUT <= 0:
     raise ImproperlyConfigured("LETTERS_RATE_WINDOW, LETTERS_MAX_EMAIL_BYTES and LETTERS_IMAP_TIMEOUT must be above 0")
+if min(LETTERS_MAX_EMAIL_HEADERS, LETTERS_MAX_EMAIL_HEADER_BYTES, LETTERS_MAX_EMAIL_ENCODED_WORDS) <= 0:
+    raise ImproperlyConfigured("LETTERS_MAX_EMAIL_HEADERS, _HEADER_BYTES and _ENCODED_WORDS must be above 0")
+if LETTERS_MAX_EMAIL_DEPTH <= 0 or LETTERS_MAX_EMAIL_PARTS <= 0:
+    raise ImproperlyConfigured("LETTERS_MAX_EMAIL_DEPTH and LETTERS_MAX_EMAIL_PARTS must be above 0")

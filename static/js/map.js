@@ -28,6 +28,30 @@ function easeInOut(t) {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
 }
 
+/** Draw Natural Earth's countries from a world-atlas TopoJSON on `map`, three times so the seam never shows. */
+export function drawCountries(map, topology) {
+  const L = window.L;
+  const countries = window.topojson.feature(topology, topology.objects.countries);
+  // Natural Earth draws Fiji and Russia across the antimeridian: unwrapped, they are not smeared
+  // across the whole map, and the copies either side show the part beyond 180 degrees.
+  for (const feature of countries.features) {
+    const { type, coordinates } = feature.geometry ?? {};
+    const polygons = type === "Polygon" ? [coordinates] : type === "MultiPolygon" ? coordinates : [];
+    for (const polygon of polygons) {
+      for (const ring of polygon) {
+        unwrapRing(ring);
+      }
+    }
+  }
+  for (const shift of [-360, 0, 360]) {
+    L.geoJSON(countries, {
+      className: "land",
+      interactive: false,
+      coordsToLatLng: ([lng, lat]) => L.latLng(lat, lng + shift),
+    }).addTo(map);
+  }
+}
+
 /** The map in `element`; `reducedMotion()` is asked at each move so a change of setting applies at once. */
 export function createMap(element, { tileUrl, tileAttribution, basemapCredit, reducedMotion }) {
   const L = window.L;
@@ -90,27 +114,9 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const view = {
     map,
 
-    /** Draw Natural Earth's countries from a world-atlas TopoJSON, three times so the seam never shows. */
+    /** Draw Natural Earth's countries from a world-atlas TopoJSON under the trail. */
     drawBasemap(topology) {
-      const countries = window.topojson.feature(topology, topology.objects.countries);
-      // Natural Earth draws Fiji and Russia across the antimeridian: unwrapped, they are not smeared
-      // across the whole map, and the copies either side show the part beyond 180 degrees.
-      for (const feature of countries.features) {
-        const { type, coordinates } = feature.geometry ?? {};
-        const polygons = type === "Polygon" ? [coordinates] : type === "MultiPolygon" ? coordinates : [];
-        for (const polygon of polygons) {
-          for (const ring of polygon) {
-            unwrapRing(ring);
-          }
-        }
-      }
-      for (const shift of [-360, 0, 360]) {
-        L.geoJSON(countries, {
-          className: "land",
-          interactive: false,
-          coordsToLatLng: ([lng, lat]) => L.latLng(lat, lng + shift),
-        }).addTo(map);
-      }
+      drawCountries(map, topology);
       trailGlow.bringToFront();
       trail.bringToFront();
     },

@@ -102,6 +102,36 @@ def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(
     assert page.violations == []
 
 
+def test_a_forwarded_letter_reads_as_written_on_desktop_and_phone(browser, live_server, elf, tmp_path):
+    import os
+    from pathlib import Path
+
+    from tests.letters.hostile_mail import case
+
+    letter = ingest_message(case("e03-forward-as-attachment.eml")).letter
+    # Set TRACKER_SCREENSHOTS_DIR to keep the pictures and look at them.
+    folder = Path(os.environ.get("TRACKER_SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, width, height in (("letter-desktop", 1366, 768), ("letter-phone", 390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/admin/login/?next=/admin/letters/letter/{letter.pk}/change/")
+            page.get_by_label("Username").fill("pepper")
+            page.get_by_label("Password").fill("not-a-real-password")
+            page.get_by_role("button", name="Log in").click()
+            text = page.locator(".letter-text")
+            text.wait_for()
+            page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+            assert text.inner_text().strip() == letter.text
+            assert "<p>" not in page.locator("#content").inner_text()
+            assert "Leo <leo.kid@example.net>" in page.locator("#content").inner_text()
+            assert "Forwarding Leo's letter as he asked." in page.locator("#content").inner_text()
+        finally:
+            context.close()
+
+
 def log_in(page: object, url: str, username: str, password: str) -> None:
     """Sign in to the admin as USERNAME."""
     page.goto(f"{url}/admin/")

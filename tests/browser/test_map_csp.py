@@ -27,6 +27,7 @@ def test_the_admin_works_under_the_strict_csp(browser, site, sample_route, djang
             "/admin/",
             "/admin/locations/revision/",
             f"/admin/locations/revision/{sample_route.pk}/change/",
+            "/admin/night/",
             "/admin/route-preview/",
             "/admin/auth/user/add/",
             "/admin/auth/user/",

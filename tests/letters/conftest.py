@@ -110,6 +110,7 @@ def restore_elves_group() -> None:
     """
     rerun_data_migration("letters", "0002_elves_group")
     rerun_data_migration("letters", "0004_starter_reply_templates")
+    rerun_data_migration("letters", "0006_elves_see_quarantine")
 
 
 @pytest.fixture
@@ -160,3 +161,14 @@ def dovecot() -> Iterator[DovecotServer]:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def imap_settings(settings, dovecot):
+    """LETTERS_IMAP_* pointing at the test Dovecot, trusting its self-signed certificate."""
+    settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/INBOX"
+    settings.LETTERS_IMAP_USER = dovecot.user
+    settings.LETTERS_IMAP_PASSWORD = dovecot.password
+    settings.LETTERS_IMAP_CA_FILE = str(dovecot.ca_file)
+    settings.LETTERS_IMAP_TIMEOUT = 10
+    return settings

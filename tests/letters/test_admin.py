@@ -47,6 +47,9 @@ def test_the_elves_group_has_exactly_the_mailroom_permissions():
         ("letters", "view_replytemplate"),
         ("letters", "add_replytemplate"),
         ("letters", "change_replytemplate"),
+        ("letters", "view_quarantinedmessage"),
+        ("letters", "change_quarantinedmessage"),
+        ("letters", "delete_quarantinedmessage"),
     }
 
 
@@ -221,6 +224,48 @@ def test_a_failed_reply_can_be_sent_again_from_the_replies_list(elf_client, elf,
     assert len(mailoutbox) == 1
     assert elf_client.get(f"/admin/letters/reply/{reply.pk}/change/").status_code == 200
     assert 'name="_save"' not in elf_client.get(f"/admin/letters/reply/{reply.pk}/change/").text
+
+
+def test_an_elf_reads_the_letter_as_written_in_paragraphs_without_tags(elf_client):
+    from html.parser import HTMLParser
+
+    letter = receive_web_letter(
+        name="Mia",
+        email="mia@example.net",
+        message="Dear Santa,\n\nI want a <b>kite</b> & snow.\nLove, Mia",
+        age=8,
+        country="CA",
+        language="en",
+    )
+
+    class LetterText(HTMLParser):
+        """The paragraphs and line breaks inside the page's letter-text box, as a reader sees them."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth, self.paragraphs = 0, []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "div" and ("class", "letter-text") in attrs:
+                self.depth = 1
+            elif self.depth and tag == "p":
+                self.paragraphs.append("")
+            elif self.depth and tag == "br":
+                self.paragraphs[-1] += "\n"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "div" and self.depth:
+                self.depth = 0
+
+        def handle_data(self, data: str) -> None:
+            if self.depth and self.paragraphs:
+                self.paragraphs[-1] += data
+
+    reader = LetterText()
+    reader.feed(elf_client.get(page(letter)).text)
+
+    # Between paragraphs the page has only layout whitespace.
+    assert [text.strip() for text in reader.paragraphs] == ["Dear Santa,", "I want a <b>kite</b> & snow.\nLove, Mia"]
 
 
 def test_the_inbox_shows_the_letters_start_age_country_and_language_and_filters_by_them(elf_client, web_letter):

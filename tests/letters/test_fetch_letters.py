@@ -11,17 +11,6 @@ from tests.letters.mail_servers import CuttingProxy
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imap_settings(settings, dovecot):
-    """LETTERS_IMAP_* pointing at the test Dovecot, trusting its self-signed certificate."""
-    settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/INBOX"
-    settings.LETTERS_IMAP_USER = dovecot.user
-    settings.LETTERS_IMAP_PASSWORD = dovecot.password
-    settings.LETTERS_IMAP_CA_FILE = str(dovecot.ca_file)
-    settings.LETTERS_IMAP_TIMEOUT = 10
-    return settings
-
-
 def letter(number: int, padding: int = 0) -> bytes:
     """Emailed letter NUMBER, optionally padded to a given body size."""
     raw = emailed_letter_bytes(
@@ -39,9 +28,9 @@ def test_new_messages_become_letters_once_and_a_rerun_takes_nothing_twice(imap_s
     call_command("fetch_letters")
 
     output = capsys.readouterr().out.splitlines()
-    assert output[0].endswith("created 2, duplicates 0, refused 0.")
-    assert output[1].endswith("created 0, duplicates 0, refused 0.")
-    assert output[2].endswith("created 1, duplicates 0, refused 0.")
+    assert output[0].endswith("created 2, duplicates 0, automatic 0, refused 0, quarantined 0.")
+    assert output[1].endswith("created 0, duplicates 0, automatic 0, refused 0, quarantined 0.")
+    assert output[2].endswith("created 1, duplicates 0, automatic 0, refused 0, quarantined 0.")
     assert sorted(Letter.objects.values_list("message_id", flat=True)) == [
         "<imap-1@mail.example.net>",
         "<imap-2@mail.example.net>",
@@ -139,8 +128,8 @@ def test_every_keeps_polling_and_survives_a_failed_round(imap_settings, dovecot,
     assert waits == [60.0, 60.0, 60.0]
     assert output.err.count("fetching stopped") == 1
     assert [line.rsplit(": ", 1)[1] for line in output.out.splitlines()] == [
-        "created 1, duplicates 0, refused 0.",
-        "created 1, duplicates 0, refused 0.",
+        "created 1, duplicates 0, automatic 0, refused 0, quarantined 0.",
+        "created 1, duplicates 0, automatic 0, refused 0, quarantined 0.",
     ]
     assert Letter.objects.count() == 2
 

@@ -334,3 +334,71 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client, two_revisions):
     response = client.get(reverse("admin:locations_revision_sync"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_revisions_say_live_or_held_in_words_and_never_show_a_red_mark(organiser_client, two_revisions, small_route):
+    held = publish_table(route_table(small_route[:1]), "test").revision
+    assert held.is_held
+    response = organiser_client.get(reverse("admin:locations_revision_changelist"))
+    cells = {number: response.text.split(f">{number}</a></th>")[1].split("</tr>")[0] for number in (1, 2, held.number)}
+    assert '<td class="field-state">live</td>' in cells[2]
+    assert '<td class="field-state">held</td>' in cells[held.number]
+    assert '<td class="field-state"></td>' in cells[1]
+    assert "icon-no" not in response.text
+
+
+def test_the_revision_page_charts_every_stop_against_the_deadline_with_a_table(organiser_client, two_revisions):
+    first, _second = two_revisions
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[first.pk]))
+    assert response.status_code == 200
+    assert '<svg class="margin-chart"' in response.text and 'role="img"' in response.text
+    assert "Every stop arrives at least 10 minutes before the deadline." in response.text
+    assert "Every stop's margin (5)" in response.text
+    assert "style=" not in response.text.split('<svg class="margin-chart"')[1].split("</svg>")[0]
+    assert f'href="/admin/route-preview/?revision={first.number}"' in response.text
+
+
+def test_stops_are_numbered_from_one_with_their_sheet_row_and_say_whether_viewers_see_them(
+    organiser_client, two_revisions
+):
+    response = organiser_client.get(reverse("admin:locations_stop_changelist"))
+    rows = response.text.split("<tbody>")[1].split("</tr>")
+    # Route time 09:00: Kiritimati (06:00) and Auckland (08:30 in revision 2) are due, Sydney is not.
+    assert '<th class="field-number"><a href="' in rows[0] and ">1</a>" in rows[0]
+    assert '<td class="field-row">2</td>' in rows[0] and '<td class="field-visible_now">visible</td>' in rows[0]
+    assert ">2</a>" in rows[1] and '<td class="field-visible_now">visible</td>' in rows[1]
+    assert ">3</a>" in rows[2] and '<td class="field-visible_now">not yet</td>' in rows[2]
+
+
+@pytest.mark.parametrize(
+    ("typed", "cities"),
+    [
+        ("New Zealand", ["Auckland"]),
+        ("nz", ["Auckland"]),
+        ("Narnia", []),
+        ("'; DROP TABLE x; --", []),
+        ("", ["Kiritimati", "Auckland", "Sydney", "Toronto", "Windsor"]),
+    ],
+)
+def test_the_country_filter_is_typed_and_a_bad_value_matches_nothing(organiser_client, two_revisions, typed, cities):
+    response = organiser_client.get(reverse("admin:locations_stop_changelist"), {"country": typed})
+    assert response.status_code == 200
+    assert [stop.city for stop in response.context["cl"].result_list] == cities
+    assert 'type="search" id="typed-filter-country"' in response.text
+    country_filter = response.text.split('data-filter-title="country"')[1].split("</details>")[0]
+    assert "<li" not in country_filter, "no list of 250 country links"
+
+
+def test_the_typed_filter_keeps_the_other_filters(organiser_client, two_revisions):
+    response = organiser_client.get(reverse("admin:locations_stop_changelist"), {"revision": "1", "q": "a"})
+    form = response.text.split('class="typed-filter"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="revision" value="1">' in form
+    assert '<input type="hidden" name="q" value="a">' in form
+
+
+def test_a_held_revision_shows_its_own_margin_chart(organiser_client, two_revisions, small_route):
+    held = publish_table(route_table(small_route[:1]), "test").revision
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[held.pk]))
+    assert '<svg class="margin-chart"' in response.text
+    assert "Every stop's margin (1)" in response.text
+    assert [margin.place for margin in response.context["margins"]] == ["Kiritimati, Line Islands, KI"]

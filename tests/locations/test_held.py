@@ -92,7 +92,8 @@ def test_the_organiser_sees_what_viewers_would_lose_and_makes_the_held_revision_
     assert "This takes back what viewers have already seen." in text
     assert "Sydney, New South Wales (AU), sheet row 4" in text
     assert "Kathmandu, Bagmati (NP), sheet row 5" in text
-    assert text.index('type="submit"') < text.index("Here is what changes for them")
+    assert text.index('type="submit"') < text.index("What changes for viewers")
+    assert text.count('value="Yes, make Revision 2 live"') == 1, "one set of buttons, at the top"
 
     client.post(url)
     assert Revision.objects.get(is_live=True).number == 2

@@ -1,13 +1,19 @@
-"""The organisers' route preview: only staff with preview_route see the route at a time they choose."""
+"""The organisers' staff map: only staff with preview_route see every stop, and what viewers see at any time."""
+
+import json
 
 import pytest
 from django.contrib.auth.models import Permission, User
 
+from locations.clock import Rehearsal
+from locations.sync import publish_table
+from tests.conftest import route_table
 from tests.tracker.conftest import utc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
 
 URL = "/admin/route-preview/"
+NOW_URL = "/admin/route-preview/now"
 
 
 def user_with(username: str, *, staff: bool, may_preview: bool) -> User:
@@ -45,11 +51,56 @@ def test_an_organiser_sees_what_now_would_answer_at_the_chosen_route_time(client
     assert response.context["answer"]["visited"] == 2
     assert response.context["answer"]["current"]["city"] == "Auckland"
     content = response.content.decode()
-    assert "Auckland" in content
-    assert "New Zealand" in content
-    assert "Sydney" not in content
+    assert "Santa is in\n        Auckland, Auckland, New Zealand" in content
     assert "secret note" not in content
     assert "/api/v1/trail?revision=1&amp;upto=2" in content
+
+
+def test_the_staff_map_carries_every_stop_the_future_included_but_never_notes(client, live, time_machine):
+    time_machine.move_to(utc("2026-11-01T12:00:00Z"), tick=False)
+    client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
+    content = client.get(URL).content.decode()
+    start = content.index('<script id="staff-stops" type="application/json">') + 49
+    stops = json.loads(content[start : content.index("</script>", start)])
+    assert [stop["city"] for stop in stops] == ["Kiritimati", "Auckland", "Sydney", "Kathmandu", "Toronto", "Honolulu"]
+    assert "secret note" not in content
+    assert "notes" not in stops[4]
+
+
+def test_the_slider_answer_is_exactly_what_the_public_api_answers_at_that_route_time(client, live, settings):
+    at = utc("2026-12-24T12:00:00Z")
+    settings.TRACKER_CLOCK = Rehearsal(start=at, anchor=at, speed=0.0)
+    public = client.get("/api/v1/now").json()
+    client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
+    staff = client.get(NOW_URL, {"at": "2026-12-24T12:00:00Z"}).json()
+    assert staff.pop("at") == "2026-12-24T12:00:00Z"
+    assert staff == public
+    assert staff["current"]["city"] == "Sydney"
+
+
+def test_the_slider_answers_for_a_revision_that_is_not_live(client, live, route_rows):
+    held = publish_table(route_table(route_rows[:2]), "test", allow_rewind=True).revision
+    client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
+    answer = client.get(NOW_URL, {"revision": live.number, "at": "2026-12-25T12:00:00Z"}).json()
+    assert (answer["revision"], answer["visited"], answer["status"]) == (live.number, 6, "finished")
+    answer = client.get(NOW_URL, {"revision": held.number, "at": "2026-12-24T09:00:00Z"}).json()
+    assert (answer["revision"], answer["visited"], answer["status"]) == (held.number, 2, "finished")
+
+
+def test_the_slider_explains_a_bad_time_and_refuses_an_unknown_revision(client, live):
+    client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
+    response = client.get(NOW_URL, {"at": "Christmas Eve"})
+    assert response.status_code == 400
+    assert "ISO 8601" in response.json()["error"]
+    assert client.get(NOW_URL, {"revision": "99", "at": "2026-12-24T09:00:00Z"}).status_code == 404
+    assert client.get(URL, {"revision": "x'--"}).status_code == 404
+
+
+def test_the_slider_answer_is_refused_to_staff_without_the_permission(client, live):
+    client.force_login(user_with("elf", staff=True, may_preview=False))
+    response = client.get(NOW_URL, {"at": "2026-12-24T09:00:00Z"})
+    assert response.status_code == 403
+    assert b"Auckland" not in response.content
 
 
 def test_the_preview_defaults_to_the_route_clock_and_explains_a_bad_time(client, live, time_machine):
@@ -62,6 +113,9 @@ def test_the_preview_defaults_to_the_route_clock_and_explains_a_bad_time(client,
     assert response.context["answer"]["current"]["city"] == "Sydney"
 
 
-def test_the_preview_is_never_cached(client, live):
+def test_the_staff_map_and_its_answers_are_never_cached(client, live):
     client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
-    assert "no-store" in client.get(URL)["Cache-Control"]
+    for response in (client.get(URL), client.get(NOW_URL, {"at": "2026-12-24T09:00:00Z"})):
+        assert response.status_code == 200
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives

@@ -13,7 +13,8 @@ from locations.management.every import add_every_option, repeat_every
 class Command(BaseCommand):
     help = (
         "Fetch new messages from the IMAP mailbox (LETTERS_IMAP_URL, _USER, _PASSWORD) and store them as "
-        "letters. Remembers what it took (by UIDVALIDITY and UID), so a re-run takes nothing twice."
+        "letters. Remembers what it took (by UIDVALIDITY and UID), so a re-run takes nothing twice. A message "
+        "that cannot be read is quarantined for the admin and the round goes on; exits 1 when any was."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,6 +34,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{mailbox.key}: fetching stopped: {exc!r}. Nothing taken so far is lost.") from None
             for refusal in report.refused:
                 self.stderr.write(f"{mailbox.key}: refused {refusal}")
+            for entry in report.quarantined:
+                self.stderr.write(f"{mailbox.key}: {entry}")
             self.stdout.write(f"{mailbox.key}: {report.summary()}.")
+            if report.quarantined:
+                # A failed round (exit 1 when run once), so cron or the operator looks at the quarantine.
+                raise CommandError(
+                    f"{mailbox.key}: {len(report.quarantined)} message(s) quarantined; see Quarantined emails "
+                    "in the admin."
+                )
 
         repeat_every(every, one_round, self.stderr)

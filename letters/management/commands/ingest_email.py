@@ -45,8 +45,10 @@ def messages_in(path: str, kind: str) -> Iterator[tuple[str, bytes]]:
 class Command(BaseCommand):
     help = (
         "Store emailed letters: one RFC 822 message from stdin (no PATH, or -) or a file, or every message "
-        "of a Maildir folder or mbox file. Re-running is safe: messages already stored are duplicates. "
-        "Exits 1 when a message was refused, so a mail server piping to it bounces that message."
+        "of a Maildir folder or mbox file. Re-running is safe: messages already stored are duplicates. A message "
+        "that cannot be read is quarantined for the admin and the others go on. Exits 1 when a message was "
+        "refused or quarantined, so a mail server piping to it bounces that message; delivery reports and "
+        "auto-replies are counted apart and never bounced."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,19 +58,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, paths: list[str], format: str, **options: object) -> None:
-        counts = {"created": 0, "duplicate": 0, "refused": 0}
+        counts = dict.fromkeys(("created", "duplicate", "automatic", "refused", "quarantined"), 0)
         for path in paths:
             for label, raw in messages_in(path, format):
-                intake: Intake = ingest_message(raw)
+                intake: Intake = ingest_message(raw, origin=label)
                 counts[intake.outcome] += 1
                 if intake.outcome == "created":
                     self.stdout.write(f"{label}: created letter {intake.letter.pk} from {intake.letter.sender_email}")
-                elif intake.outcome == "duplicate":
-                    self.stdout.write(f"{label}: duplicate, {intake.reason}")
+                elif intake.outcome in ("duplicate", "automatic"):
+                    self.stdout.write(f"{label}: {intake.outcome}, {intake.reason}")
                 else:
-                    self.stderr.write(f"{label}: refused: {intake.reason}")
+                    self.stderr.write(f"{label}: {intake.outcome}: {intake.reason}")
         self.stdout.write(
-            f"{counts['created']} created, {counts['duplicate']} duplicates, {counts['refused']} refused."
+            f"{counts['created']} created, {counts['duplicate']} duplicates, {counts['automatic']} automatic, "
+            f"{counts['refused']} refused, {counts['quarantined']} quarantined."
         )
-        if counts["refused"]:
+        if counts["refused"] or counts["quarantined"]:
             raise SystemExit(1)

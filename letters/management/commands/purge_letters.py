@@ -7,7 +7,8 @@ from letters.retention import purge_letters
 
 class Command(BaseCommand):
     help = (
-        "Delete letters received more than DAYS days ago, with their replies. Letters whose reply is still "
+        "Delete letters received more than DAYS days ago, with their replies and original emails, and quarantined "
+        "emails older than that. Letters whose reply is still "
         "waiting to be sent are kept until it is sent or has failed."
     )
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError("--older-than needs a number of days, 0 or more.")
         report = purge_letters(days, dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
-        self.stdout.write(f"{verb} {report.letters} letters and {report.replies} replies older than {days} days.")
+        self.stdout.write(
+            f"{verb} {report.letters} letters (with their original emails), {report.replies} replies and "
+            f"{report.quarantined} quarantined emails older than {days} days."
+        )
         if report.kept_sending:
             self.stdout.write(f"Kept {report.kept_sending} old letters whose reply is still being sent.")

@@ -34,7 +34,12 @@ class Command(BaseCommand):
     ) -> None:
         def one_round() -> None:
             result = sync_route(
-                source, synced_by="sync_route", night=night, deadline=deadline, allow_rewind=allow_rewind
+                source,
+                synced_by="sync_route",
+                night=night,
+                deadline=deadline,
+                allow_rewind=allow_rewind,
+                every_seconds=every,
             )
             if result.report is not None and (result.report.errors or result.report.warnings):
                 self.stdout.write(result.report.as_text())

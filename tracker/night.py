@@ -1,0 +1,42 @@
+"""The organisers' night on one page: the live route as viewers see it, the next hop, the syncer's heartbeat."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from locations.clock import is_rehearsal, route_now, wall_now
+from locations.links import linked_findings
+from locations.live import answer_at, live_route
+from locations.models import SyncRun
+from locations.night import heartbeat, held_revisions, time_until
+from locations.sync import live_revision
+
+
+@permission_required("locations.view_revision", raise_exception=True)
+def night_page(request: HttpRequest) -> HttpResponse:
+    """Everything the organiser on duty checks, read once: nothing here changes the route."""
+    now = route_now()
+    route = live_route()
+    answer = answer_at(route, now)
+    live = live_revision()
+    context = {
+        **admin.site.each_context(request),
+        "title": "The night",
+        "route_now": now,
+        "rehearsal": is_rehearsal(),
+        "live": live,
+        "answer": answer.payload,
+        "stop_count": len(route.stops) if route is not None else 0,
+        "next_hop_in": time_until(answer.next_hop_at, now) if answer.next_hop_at is not None else None,
+        "next_hop_at": answer.next_hop_at,
+        # Staff only and never cached, so the page may name the stop viewers do not see yet.
+        "next_stop": route.stops[answer.visited] if answer.next_hop_at is not None else None,
+        "last_run": SyncRun.objects.select_related("revision").first(),
+        "heartbeat": heartbeat(wall_now()),
+        "held": held_revisions(live),
+        "findings": {"warnings of the live revision": linked_findings(live)["warnings"] if live is not None else []},
+        "can_preview": request.user.has_perm("locations.preview_route"),
+        "can_make_live": request.user.has_perm("locations.make_live"),
+    }
+    return render(request, "admin/night.html", context)
