@@ -1,10 +1,11 @@
-"""Load on /api/v1/now: gunicorn configured as in production beside nginx serving the same bytes as a file.
+"""Load on /api/v1/now: gunicorn as in production (the hot path, tracker/hot_path.py), gunicorn with Django's
+full request cycle, and nginx serving the same bytes as a file, in the same run, several runs.
 
 Loopback only and bounded: both servers bind 127.0.0.1 on free ports, each load run lasts a fixed time,
 and both servers are stopped at the end. Installs the Debian packages nginx and wrk when they are missing
 (wrk is optional: without it a small Python client measures instead, and says so).
 
-    .venv/bin/python bench/api_load.py [--duration 10] [--connections 64] [--threads 2]
+    .venv/bin/python bench/api_load.py [--duration 10] [--connections 64] [--threads 2] [--runs 3]
 """
 
 import argparse
@@ -102,14 +103,18 @@ def production_env(work: Path, port: int) -> dict[str, str]:
     }
 
 
-def start_gunicorn(env: dict[str, str], work: Path) -> subprocess.Popen:
-    """Migrate, sync the sample route, and start gunicorn with gunicorn.conf.py."""
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate and sync the sample route."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--no-input", "-v", "0"], ["sync_route"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
-    log = (work / "gunicorn.log").open("w")
+
+
+def start_gunicorn(env: dict[str, str], work: Path, app: str) -> subprocess.Popen:
+    """gunicorn with gunicorn.conf.py serving the WSGI application `app` (module:name)."""
+    log = (work / f"gunicorn-{app.replace(':', '-')}.log").open("w")
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", app],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -225,11 +230,12 @@ def machine() -> str:
 
 
 def main() -> None:
-    """Start both servers, check they serve the same bytes, load each in turn, print the figures."""
+    """Start the servers, check they serve the same bytes, load each in turn for each run, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per server (default 10)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--runs", type=int, default=3, help="runs over all servers (default 3)")
     options = parser.parse_args()
 
     if not ensure_debian_package(NGINX, "nginx"):
@@ -239,32 +245,47 @@ def main() -> None:
         print("wrk is not available; measuring with the Python client instead", flush=True)
 
     processes: list[subprocess.Popen] = []
+    runs: list[dict[str, Result]] = []
     with tempfile.TemporaryDirectory(prefix="santa-bench-") as temp:
         work = Path(temp)
         try:
-            gunicorn_port, nginx_port = free_port(), free_port()
-            env = production_env(work, gunicorn_port)
-            processes.append(start_gunicorn(env, work))
-            gunicorn_url = f"http://127.0.0.1:{gunicorn_port}/api/v1/now"
-            body = wait_for(gunicorn_url)
+            urls = {}
+            body = None
+            for name, app in (
+                ("gunicorn hot path", "tracker.wsgi:application"),
+                ("gunicorn full Django", "tracker.wsgi:django_application"),
+            ):
+                port = free_port()
+                env = production_env(work, port)
+                if body is None:
+                    prepare_database(env)
+                processes.append(start_gunicorn(env, work, app))
+                urls[name] = f"http://127.0.0.1:{port}/api/v1/now"
+                answer = wait_for(urls[name])
+                body = body or answer
+                if answer != body:
+                    raise SystemExit(f"{name} does not serve the same bytes")
+            nginx_port = free_port()
             processes.append(start_nginx(work, body, nginx_port))
-            nginx_url = f"http://127.0.0.1:{nginx_port}/api/v1/now"
-            if wait_for(nginx_url) != body:
+            urls["nginx (static file)"] = f"http://127.0.0.1:{nginx_port}/api/v1/now"
+            if wait_for(urls["nginx (static file)"]) != body:
                 raise SystemExit("nginx does not serve the same bytes as gunicorn")
             print(f"machine: {machine()}")
             print(f"answer ({len(body)} bytes): {body.decode()}")
             workers = os.environ.get("GUNICORN_WORKERS") or f"2 x {os.cpu_count()} + 1 (gunicorn.conf.py)"
             print(f"gunicorn: gunicorn.conf.py, workers {workers}, gthread; nginx: worker_processes auto")
 
-            results = {}
-            for name, url in (("gunicorn (Django)", gunicorn_url), ("nginx (static file)", nginx_url)):
-                # A short warm-up so neither server is measured while it opens connections or loads the route.
-                if use_wrk:
-                    load_with_wrk(url, 2, options.connections, options.threads)
-                    results[name] = load_with_wrk(url, options.duration, options.connections, options.threads)
-                else:
-                    load_with_python(url, 2, options.connections)
-                    results[name] = load_with_python(url, options.duration, options.connections)
+            for _run in range(options.runs):
+                results = {}
+                for name, url in urls.items():
+                    # A short warm-up so no server is measured while it opens connections or loads the route.
+                    if use_wrk:
+                        load_with_wrk(url, 2, options.connections, options.threads)
+                        results[name] = load_with_wrk(url, options.duration, options.connections, options.threads)
+                    else:
+                        load_with_python(url, 2, options.connections)
+                        results[name] = load_with_python(url, options.duration, options.connections)
+                runs.append(results)
         finally:
             for process in reversed(processes):
                 stop(process)
@@ -272,15 +293,16 @@ def main() -> None:
     print()
     # Other work on the machine competes for the same cores: the load average says how much.
     print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
-    print(f"load: {next(iter(results.values())).tool}, GET /api/v1/now, loopback")
-    print(f"{'server':<22}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}")
-    for name, result in results.items():
-        print(f"{name:<22}{result.requests_per_second:>12.0f}{result.p99_ms:>10.2f}{result.errors:>8}")
-    django, static = results["gunicorn (Django)"], results["nginx (static file)"]
-    print(
-        f"ratio nginx/gunicorn: {static.requests_per_second / django.requests_per_second:.1f}x the requests/s, "
-        f"p99 {django.p99_ms / static.p99_ms:.1f}x lower"
-    )
+    print(f"load: {next(iter(runs[0].values())).tool}, GET /api/v1/now, loopback")
+    print(f"{'run':<5}{'server':<24}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}{'x nginx':>9}")
+    for number, results in enumerate(runs, 1):
+        nginx = results["nginx (static file)"].requests_per_second
+        for name, result in results.items():
+            ratio = result.requests_per_second / nginx
+            print(
+                f"{number:<5}{name:<24}{result.requests_per_second:>12.0f}{result.p99_ms:>10.2f}"
+                f"{result.errors:>8}{ratio:>9.2f}"
+            )
 
 
 if __name__ == "__main__":

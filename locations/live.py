@@ -4,18 +4,24 @@ import bisect
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytz
+from django.conf import settings
+from django.db import DatabaseError, connections
 
 from locations.geography import local_wall_time, public_country_name
 from locations.models import PUBLIC_STOP_FIELDS, Revision, Stop
 
-# How long a process trusts its copy before one tiny query asks which revision is live. Other processes
-# pick up a new live revision within this; the process that made it live forgets at once (make_live).
+logger = logging.getLogger(__name__)
+
+# How long a process trusts its copy before one tiny query, in a background thread, asks which revision is
+# live. Other processes pick up a new live revision within about this; the process that made it live forgets
+# at once (make_live). While the database fails or hangs, the held revision is served on.
 LIVE_CHECK_SECONDS = 1.0
 
 
@@ -106,42 +112,136 @@ def revision_route(revision: Revision) -> LiveRoute:
     return load_route((revision.pk, revision.number, revision.created))
 
 
+class LiveRouteUnavailable(Exception):
+    """No route is held in this process yet and the database cannot say which revision is live."""
+
+
 @dataclass(frozen=True)
 class _Memo:
     route: LiveRoute | None
+    # When the database last told us (time.monotonic()); -inf before the first answer.
     checked: float
+    # False until the first answer, and again after make_live in this process (forget_live_route).
+    current: bool
 
 
-_memo = _Memo(None, float("-inf"))
+_memo = _Memo(None, float("-inf"), current=False)
 _memo_lock = threading.Lock()
+# Wakes the background check; the check runs in its own thread so that no viewer ever waits on the database.
+_check_due = threading.Event()
+_checker: threading.Thread | None = None
+_checker_lock = threading.Lock()
+# When the running check started (time.monotonic()), or None; and whether the trouble has been logged.
+_check_started: float | None = None
+_trouble_logged = False
 
 
 def forget_live_route() -> None:
-    """Make this process ask again which revision is live on its next request."""
+    """Make this process ask again which revision is live on its next request, before answering it."""
     global _memo
     with _memo_lock:
-        _memo = _Memo(_memo.route, float("-inf"))
+        _memo = _Memo(_memo.route, float("-inf"), current=False)
+
+
+def _read_live_route(held: LiveRoute | None) -> LiveRoute | None:
+    """Ask the database which revision is live; reload its stops only when it is another one than `held`."""
+    identity = Revision.objects.filter(is_live=True).values_list("pk", "number", "created").first()
+    if identity is None:
+        return None
+    if held is not None and held.identity == tuple(identity):
+        return held
+    return load_route(tuple(identity))
+
+
+def _log_trouble(message: str, *args: object) -> None:
+    """Log the start of a database outage once; the recovery is logged once too (_check_once)."""
+    global _trouble_logged
+    if not _trouble_logged:
+        _trouble_logged = True
+        logger.warning(message, *args)
+
+
+def _check_once() -> None:
+    """One background check: keep the held route when the database fails, and say once when it is back."""
+    global _memo, _check_started, _trouble_logged
+    base = _memo
+    _check_started = time.monotonic()
+    try:
+        route = _read_live_route(base.route)
+    except DatabaseError as error:
+        _log_trouble("The live route check failed (%s); serving revision %s from memory.", error, _revision_of())
+        # A broken connection is dropped so that the next check opens a new one.
+        connections["default"].close_if_unusable_or_obsolete()
+        route = base.route
+    else:
+        if _trouble_logged:
+            _trouble_logged = False
+            logger.warning("The live route check works again; revision %s is live.", _revision_of(route))
+    finally:
+        _check_started = None
+    with _memo_lock:
+        # make_live in this process may have changed the memo meanwhile: its answer is newer than ours.
+        if _memo is base:
+            _memo = _Memo(route, time.monotonic(), current=True)
+
+
+def _revision_of(route: LiveRoute | None = None) -> int | None:
+    held = route if route is not None else _memo.route
+    return held.revision if held is not None else None
+
+
+def _check_forever() -> None:
+    """The background checker: one check each time a request finds the held route due for one."""
+    while True:
+        _check_due.wait()
+        _check_due.clear()
+        _check_once()
+
+
+def _ask_for_check() -> None:
+    """Wake the background checker (started on first use, once per process); never waits."""
+    global _checker
+    if _checker is None or not _checker.is_alive():
+        with _checker_lock:
+            if _checker is None or not _checker.is_alive():
+                _checker = threading.Thread(target=_check_forever, name="live-route-check", daemon=True)
+                _checker.start()
+    started = _check_started
+    if started is not None and time.monotonic() - started > settings.TRACKER_LIVE_CHECK_TIMEOUT:
+        _log_trouble(
+            "The live route check has waited on the database for %.0f s; serving from memory.",
+            time.monotonic() - started,
+        )
+    _check_due.set()
 
 
 def live_route() -> LiveRoute | None:
-    """The live route, reloaded only when a tiny indexed query shows another revision is live."""
+    """The live route held in memory, checked against the database in the background about once a second.
+
+    Only the first request of a process (and the first after make_live in this process) reads the database
+    itself; when it cannot, a held route is served on and LiveRouteUnavailable is raised when there is none.
+    """
     global _memo
     memo = _memo
-    now = time.monotonic()
-    if now - memo.checked < LIVE_CHECK_SECONDS:
+    if memo.current:
+        if time.monotonic() - memo.checked >= LIVE_CHECK_SECONDS:
+            _ask_for_check()
         return memo.route
     with _memo_lock:
         memo = _memo
-        if time.monotonic() - memo.checked < LIVE_CHECK_SECONDS:
+        if memo.current:
             return memo.route
-        identity = Revision.objects.filter(is_live=True).values_list("pk", "number", "created").first()
-        if identity is None:
-            route = None
-        elif memo.route is not None and memo.route.identity == tuple(identity):
+        try:
+            route = _read_live_route(memo.route)
+        except DatabaseError as error:
+            connections["default"].close_if_unusable_or_obsolete()
+            if memo.route is None:
+                raise LiveRouteUnavailable(str(error)) from error
+            _log_trouble(
+                "The live route check failed (%s); serving revision %s from memory.", error, memo.route.revision
+            )
             route = memo.route
-        else:
-            route = load_route(tuple(identity))
-        _memo = _Memo(route, now)
+        _memo = _Memo(route, time.monotonic(), current=True)
         return route
 
 

@@ -4,11 +4,12 @@
 #   dovecot-imapd  - the IMAP server fetch_letters is tested against
 #   gettext        - xgettext, for the test that every marked string is in the translation files
 #   fonts-ipafont-gothic - a Japanese font, so Chromium draws the Japanese pages and their screenshots
+#   varnish        - the cache of deploy/varnish/, run by varnishtest and in front of the app servers
 # Runs apt-get update once, and only when something is missing. When this is not Debian or we are not
 # root, it prints what to install and carries on: the tests that need a missing package skip themselves.
 set -euo pipefail
 
-PACKAGES=(chromium dovecot-imapd gettext fonts-ipafont-gothic)
+PACKAGES=(chromium dovecot-imapd gettext fonts-ipafont-gothic varnish)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -28,20 +28,26 @@ class Shot:
     name: str
     state: str
     status: str
-    width: int = 1280
-    height: int = 800
+    width: int = 1366
+    height: int = 768
     reduced_motion: bool = False
     mobile: bool = False
     # Taken during the hop that comes a few seconds after the page loads: Santa mid-flight, sparkling.
     mid_hop: bool = False
+    # Wall milliseconds to let the map settle first (Santa's flight home takes 1.8 s).
+    settle: int = 400
 
 
+PHONE = {"width": 390, "height": 844, "mobile": True}
 SHOTS = (
-    Shot("waiting", "waiting", "waiting"),
+    Shot("waiting", "weeks", "waiting"),
+    Shot("waiting-phone", "weeks", "waiting", **PHONE),
+    Shot("stop", "flying", "flying"),
+    Shot("stop-phone", "flying", "flying", **PHONE),
     Shot("flying", "hop", "flying", mid_hop=True),
-    Shot("finished", "finished", "finished"),
+    Shot("finished", "finished", "finished", settle=2500),
+    Shot("finished-phone", "finished", "finished", settle=2500, **PHONE),
     Shot("reduced-motion", "hop", "flying", mid_hop=True, reduced_motion=True),
-    Shot("phone", "flying", "flying", width=390, height=844, mobile=True),
 )
 
 
@@ -71,9 +77,10 @@ def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Pat
                 page.wait_for_timeout(700)
             else:
                 # Let Leaflet finish placing the view before the picture is taken.
-                page.wait_for_timeout(400)
+                page.wait_for_timeout(shot.settle)
             picture = folder / f"{shot.name}.png"
-            page.screenshot(path=picture, full_page=shot.mobile)
+            # A phone's first screen: what a family sees without scrolling.
+            page.screenshot(path=picture)
             pictures.append(picture)
         finally:
             context.close()

@@ -10,30 +10,14 @@ import urllib.request
 from pathlib import Path
 
 from tests.processes import free_port
+from tests.topology import dockerfile_command, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def dockerfile_command() -> list[str]:
-    lines = [line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD ")]
-    assert len(lines) == 1, "the Dockerfile needs exactly one CMD"
-    return json.loads(lines[0].removeprefix("CMD "))
-
-
 def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "GUNICORN_"))}
-    env |= {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "TRACKER_ENV": "production",
-        "DJANGO_SECRET_KEY": "test-only-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_HOST": "smtp.example",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'docker.sqlite3'}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-    }
-    env.pop("REDIS_URL", None)
+    env = production_env(tmp_path / "docker.sqlite3") | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120)
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:

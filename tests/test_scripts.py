@@ -26,6 +26,10 @@ def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tm
         assert "published: Revision 1" in output
         assert "Clock: a rehearsal at 60x" in output
         assert "TRACKER_REHEARSAL=off scripts/run" in output
+        # The address printed is the one it listens on (a free port here, not the default 8000).
+        assert f"Santa tracker: http://127.0.0.1:{port}/" in output
+        # A newcomer sees the countdown: the rehearsal starts 90 wall seconds (90 route minutes) before take-off.
+        assert "from 2026-12-24T04:59:00Z (route time)" in output
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)

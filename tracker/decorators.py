@@ -8,6 +8,8 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
+from locations.live import LiveRouteUnavailable
+
 # JSON runs no scripts and loads nothing: the shortest policy that says so keeps a hop's bytes small.
 API_CSP = {"default-src": [CSP.NONE], "frame-ancestors": [CSP.NONE]}
 
@@ -33,7 +35,12 @@ def api_get(view: View) -> View:
             response = json_error(405, f"{request.method} is not allowed here; use GET or HEAD.")
             response["Allow"] = "GET, HEAD"
         else:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except LiveRouteUnavailable:
+                # Only before this process has ever read the route; a cache in front shows its last answer.
+                response = json_error(503, "The route cannot be read just now; try again in a moment.")
+                response["Retry-After"] = "1"
         return response
 
     return wrapper

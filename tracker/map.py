@@ -1,42 +1,29 @@
 """The live map page: a static shell in the viewer's language that carries no route data."""
 
-import gettext
-from functools import lru_cache
+import datetime as dt
 
-import pycountry
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from locations.clock import clock_speed, is_rehearsal
-from locations.geography import public_country_name
+from locations.validation import parse_deadline
 
 # The page holds no route data, so a browser or CDN may keep it briefly; a new deploy shows within this.
 PAGE_MAX_AGE = 60
 
 
-@lru_cache(maxsize=32)
-def country_names(language: str) -> dict[str, str]:
-    """Every ISO 3166-1 country's name in `language` from pycountry's translations, English where it has none."""
-    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-    table = {}
-    for country in pycountry.countries:
-        # The same English name the API gives (the common name where there is one, "Taiwan"), translated.
-        english = public_country_name(country.alpha_2)
-        name = names.gettext(english)
-        if name == english and english != country.name and names.gettext(country.name) != country.name:
-            # The common name has no translation but the official one has ("Corée, République de").
-            name = names.gettext(country.name)
-        table[country.alpha_2] = name
-    return dict(sorted(table.items()))
+# The picture shown when the map is shared (Open Graph, Twitter cards): 1200 x 630 px.
+SHARE_IMAGE = "icons/share-card.png"
 
 
 def map_text() -> dict[str, str]:
-    """The sentences map.js shows, in the active language; {place}, {time} and {count} are filled in."""
+    """The sentences map.js shows, in the active language; {place}, {time}, {city}... are filled in."""
     return {
         "arrived": _("{place} · arrived {time} local time"),
         "arrivedNoTime": _("{place} · Santa is here"),
@@ -46,8 +33,24 @@ def map_text() -> dict[str, str]:
         "takesOffIn": _("Santa takes off in {time}"),
         "noRoute": _("Santa’s route is not published yet. Come back soon!"),  # noqa: RUF001 (a real apostrophe)
         "finished": _("Santa has finished his journey. Merry Christmas!"),
-        "lastStop": _("Last stop: {place}"),
         "reconnecting": _("Lost touch with the North Pole; trying again…"),
+        "offline": _("You are offline: this is Santa’s last known stop. Reconnecting…"),  # noqa: RUF001
+        # "9:41 pm in Toronto": the wall time at the stop right now.
+        "localTimeAt": _("{time} in {city}"),
+        "nextStopIn": _("Next stop in {time}"),
+        "nextStopSoon": _("Santa is setting off for his next stop…"),
+        "home": _("Santa is back home at the North Pole. Merry Christmas, and sweet dreams!"),
+        "homeNote": _("Every present is delivered and the reindeer are resting. Last stop: {place}."),
+        "yourZoneTonight": _("Santa reaches your time zone before {time} tonight."),
+        "yourZoneOn": _("Santa reaches your time zone before {time} on {date}."),
+        "yourZonePassed": _("Santa has already been through your time zone tonight. Sleep well!"),
+        "distanceAsking": _("Asking your browser where you are…"),
+        "distanceFrom": _("Santa is {distance} from you, in {place}."),
+        "distanceFromPole": _("Santa is at the North Pole, {distance} from you."),
+        "distanceUnknown": _("Your browser did not share where you are, so the distance is not known."),
+        "shareText": _("Follow Santa live as he delivers presents around the world!"),
+        "linkCopied": _("Link copied: paste it anywhere to share the tracker."),
+        "copyThisLink": _("Copy this link to share the tracker: {url}"),
         "basemapCredit": _("Country shapes: Natural Earth"),
     }
 
@@ -62,7 +65,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "rehearsal": is_rehearsal(),
             "speed": clock_speed(),
-            "country_names": country_names(translation.get_language()),
+            "page_url": request.build_absolute_uri(reverse("map")),
+            "share_image_url": request.build_absolute_uri(static(SHARE_IMAGE)),
+            "night": settings.TRACKER_ROUTE_NIGHT.isoformat() if settings.TRACKER_ROUTE_NIGHT else "",
+            "deadline_minutes": parse_deadline(settings.TRACKER_ROUTE_DEADLINE) // dt.timedelta(minutes=1),
             "map_text": map_text(),
             "tile_url": settings.TRACKER_TILE_URL,
             "tile_attribution": settings.TRACKER_TILE_ATTRIBUTION,

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, whose trailing-slash redirect resolves URLs that need the language active.
     "tracker.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CSRF's middleware, so it sees the cookie CSRF sets: scoped to /letters/ or /admin/, not the site.
+    "tracker.cookies.scoped_csrf_cookie",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +102,9 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that refuses or hangs must fail a connection attempt quickly, not after the kernel's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -285,6 +290,9 @@ TRACKER_CLOCK = rehearsal_from_environment(
 )
 # The longest a viewer or CDN may cache /api/v1/now, so an organiser's fix reaches everyone within it.
 TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
+# Seconds the background "which revision is live" check may wait on the database before the outage is
+# logged; viewers never wait on it (locations/live.py serves the revision it holds).
+TRACKER_LIVE_CHECK_TIMEOUT = env_float("TRACKER_LIVE_CHECK_TIMEOUT", 2.0)
 
 # --- The map ---------------------------------------------------------------------
 # Real map tiles (an https URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the

@@ -1,8 +1,12 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: the two hottest API endpoints answered before Django's full request cycle."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from tracker.hot_path import HotPath  # noqa: E402 (needs the settings that get_wsgi_application set up)
+
+application = HotPath(django_application)

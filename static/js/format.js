@@ -5,9 +5,34 @@ export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** "Toronto, Ontario, Canada": the country name from the page's table, the API's English name otherwise. */
-export function placeName(stop, countryNames = {}) {
-  const country = countryNames[stop.country] ?? stop.country_name ?? stop.country;
+const regionNames = new Map();
+
+/**
+ * A country as people say it in `language` ("Vatican City", "Congo - Kinshasa"), from the CLDR names the
+ * browser carries (Intl.DisplayNames); the API's English `country_name` when the browser has none.
+ */
+export function countryName(stop, language) {
+  if (!regionNames.has(language)) {
+    let names = null;
+    try {
+      names = new Intl.DisplayNames([language], { type: "region", fallback: "none" });
+    } catch {
+      // A browser without Intl.DisplayNames, or a language it does not know: the API's name will do.
+    }
+    regionNames.set(language, names);
+  }
+  let name;
+  try {
+    name = regionNames.get(language)?.of(stop.country);
+  } catch {
+    // Not a region code Intl accepts (RangeError): fall back below.
+  }
+  return name ?? stop.country_name ?? stop.country;
+}
+
+/** "Toronto, Ontario, Canada": the country named by countryName in `language`. */
+export function placeName(stop, language) {
+  const country = countryName(stop, language);
   const parts = [];
   // Each name once: "Nukunonu, Tokelau" rather than "Nukunonu, Tokelau, Tokelau".
   for (const name of [stop.city, stop.region, country]) {
@@ -30,18 +55,36 @@ export function localTime(localArrival, language) {
   }
   const parts = new Intl.DateTimeFormat(language, { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
     .formatToParts(moment);
+  return houseStyle(parts, language);
+}
+
+/** English house style writes "9:41 pm", as in the brief, with a plain space whichever ICU formats it. */
+function houseStyle(parts, language) {
   if (language !== "en" && !language.startsWith("en-")) {
     return parts.map((part) => part.value).join("");
   }
-  // English house style writes "9:41 pm", as in the brief, with a plain space whichever ICU formats it.
   return parts
     .map((part) => (part.type === "dayPeriod" ? part.value.toLowerCase() : part.value.replace(/\s/gu, " ")))
     .join("");
 }
 
+/** "9:43 pm": the wall time at route instant `ms` in the IANA zone `timeZone`, in `language`; null if unknown. */
+export function timeIn(ms, timeZone, language) {
+  if (!Number.isFinite(ms) || !timeZone) {
+    return null;
+  }
+  try {
+    const format = new Intl.DateTimeFormat(language, { hour: "numeric", minute: "2-digit", timeZone });
+    return houseStyle(format.formatToParts(new Date(ms)), language);
+  } catch {
+    // An unknown zone (RangeError): say nothing rather than the viewer's own time.
+    return null;
+  }
+}
+
 /** The card line: "Toronto, Ontario, Canada · arrived 9:41 pm local time". */
-export function arrivalLine(stop, { language, countryNames, text }) {
-  const place = placeName(stop, countryNames);
+export function arrivalLine(stop, { language, text }) {
+  const place = placeName(stop, language);
   const time = localTime(stop.local_arrival, language);
   return time === null ? fill(text.arrivedNoTime, { place }) : fill(text.arrived, { place, time });
 }
@@ -62,4 +105,48 @@ export function countdown(ms, language) {
   return hours > 0
     ? `${one.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
     : `${one.format(minutes)}:${two.format(seconds)}`;
+}
+
+function unit(value, name, language) {
+  return new Intl.NumberFormat(language, { style: "unit", unit: name, unitDisplay: "long" }).format(value);
+}
+
+/**
+ * A long wait in the page language's own words: "23 days and 5 hours", "5 hours and 12 minutes", and
+ * under an hour the ticking m:ss of `countdown`. Whole units are rounded down, so it never says too little.
+ */
+export function waitInWords(ms, language) {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 60) {
+    return countdown(ms, language);
+  }
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const parts =
+    days > 0
+      ? [unit(days, "day", language), ...(hours > 0 ? [unit(hours, "hour", language)] : [])]
+      : [unit(hours, "hour", language), ...(minutes % 60 > 0 ? [unit(minutes % 60, "minute", language)] : [])];
+  return new Intl.ListFormat(language, { type: "conjunction" }).format(parts);
+}
+
+/** "12,346 km": a distance in whole kilometres in the page language. */
+export function kilometres(value, language) {
+  return new Intl.NumberFormat(language, {
+    style: "unit",
+    unit: "kilometer",
+    unitDisplay: "short",
+    maximumFractionDigits: 0,
+  }).format(value);
+}
+
+/** "10 pm", "10:30 pm", "22 Uhr": a wall time written as UTC ms, with minutes only when there are some. */
+export function wallHour(ms, language) {
+  const minute = new Date(ms).getUTCMinutes() === 0 ? undefined : "2-digit";
+  const format = new Intl.DateTimeFormat(language, { hour: "numeric", minute, timeZone: "UTC" });
+  return houseStyle(format.formatToParts(new Date(ms)), language);
+}
+
+/** "December 24", "24. Dezember": a wall date written as UTC ms. */
+export function wallDay(ms, language) {
+  return new Intl.DateTimeFormat(language, { month: "long", day: "numeric", timeZone: "UTC" }).format(new Date(ms));
 }

@@ -2,6 +2,8 @@
 
 const RADIANS = Math.PI / 180;
 const DEGREES = 180 / Math.PI;
+// The Earth's mean radius (IUGG, Moritz 2000, "Geodetic Reference System 1980"), in kilometres.
+export const EARTH_RADIUS_KM = 6371.0088;
 
 /** A longitude moved into [-180, 180). */
 export function wrapLongitude(lng) {
@@ -23,6 +25,11 @@ export function angularDistance(a, b) {
   const [x2, y2, z2] = vector(b);
   const cross = Math.hypot(y1 * z2 - z1 * y2, z1 * x2 - x1 * z2, x1 * y2 - y1 * x2);
   return Math.atan2(cross, x1 * x2 + y1 * y2 + z1 * z2) * DEGREES;
+}
+
+/** The great-circle distance between two [lat, lng] points, in kilometres. */
+export function distanceKm(a, b) {
+  return angularDistance(a, b) * RADIANS * EARTH_RADIUS_KM;
 }
 
 /**
@@ -68,11 +75,8 @@ export function greatCircle(a, b, spacing = 2) {
   return points;
 }
 
-/**
- * The trail through `stops` ({lat, lng}) as lines for a flat map: great circles joined where they meet,
- * and any line that runs past the antimeridian also drawn shifted by 360 degrees on the other side.
- */
-export function trailLines(stops, spacing = 2) {
+/** The trail through `stops` ({lat, lng}) as great circles joined where they meet, longitudes unwrapped. */
+export function trailArcs(stops, spacing = 2) {
   const lines = [];
   let line = [];
   for (let i = 1; i < stops.length; i += 1) {
@@ -92,6 +96,15 @@ export function trailLines(stops, spacing = 2) {
   if (line.length > 1) {
     lines.push(line);
   }
+  return lines;
+}
+
+/**
+ * The trail through `stops` as lines for a flat map: trailArcs, and any line that runs past the
+ * antimeridian also drawn shifted by 360 degrees on the other side.
+ */
+export function trailLines(stops, spacing = 2) {
+  const lines = trailArcs(stops, spacing);
   const copies = [];
   for (const each of lines) {
     const lngs = each.map(([, lng]) => lng);

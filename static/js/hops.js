@@ -11,7 +11,9 @@ export const HOP_DELAY_MS = 10;
 export const HOP_SPREAD_MS = 40;
 // Ask a little after a cached answer has gone stale, so the browser goes to the network for it.
 export const STALE_MARGIN_MS = 300;
-// A hop asked too early (this browser's clock is a little ahead) is asked again this much later.
+// A hop asked too early (this browser's clock is a little ahead) is asked again this much later; each
+// further answer that still shows the passed hop doubles the wait, up to the cache cap. A cache keeps showing
+// the last answer while the origin is down, and without the backoff every viewer would ask four times a second.
 export const EARLY_RETRY_MS = 250;
 // A timer firing this late means the device slept or the tab was frozen: resync before trusting the clock.
 export const SLEEP_GAP_MS = 5000;
@@ -25,10 +27,19 @@ export function maxAgeOf(cacheControl) {
 }
 
 /**
- * The local wall time to ask `now` again, after `answer` arrived at local time `received`.
- * Returns {at, reason}: "hop" just after the next hop, or "poll" when the cache cap comes first.
+ * The local wall time to ask `now` again, after `answer` arrived at local time `received`; `early` counts the
+ * answers before this one that already showed a passed hop. Returns {at, reason}: "hop" just after the next
+ * hop, "poll" when the cache cap comes first, or "early" when the answer shows a hop that has passed.
  */
-export function planNextCheck({ answer, clock, received, maxAge, cap = DEFAULT_CAP_SECONDS, random = Math.random }) {
+export function planNextCheck({
+  answer,
+  clock,
+  received,
+  maxAge,
+  cap = DEFAULT_CAP_SECONDS,
+  random = Math.random,
+  early = 0,
+}) {
   const capMs = Math.max(1, cap) * 1000;
   const freshMs = Math.max(1000, Math.min(capMs, (maxAge ?? cap) * 1000));
   const pollAt = received + freshMs + STALE_MARGIN_MS + random() * HOP_SPREAD_MS;
@@ -40,9 +51,10 @@ export function planNextCheck({ answer, clock, received, maxAge, cap = DEFAULT_C
     // The hop is further away than the cache cap: look in once per cap for an organiser's fix.
     return { at: pollAt, reason: "poll" };
   }
-  if (hopAt < received) {
-    // Our clock says the hop has passed but the server's answer has not hopped yet: ask again shortly.
-    return { at: received + EARLY_RETRY_MS, reason: "early" };
+  if (hopAt <= received) {
+    // Our clock says the hop has passed but the answer has not hopped yet: ask again shortly, then less often.
+    const wait = Math.min(EARLY_RETRY_MS * 2 ** early, capMs);
+    return { at: received + wait + (early > 0 ? random() * HOP_SPREAD_MS : 0), reason: "early" };
   }
   return { at: hopAt, reason: "hop" };
 }
@@ -86,6 +98,7 @@ export class HopScheduler {
     this.timer = null;
     this.expected = null;
     this.failures = 0;
+    this.early = 0;
     this.running = null;
     this.again = false;
   }
@@ -129,7 +142,9 @@ export class HopScheduler {
       const received = this.now();
       await this.onAnswer(answer, this.clock);
       this.failures = 0;
-      const plan = planNextCheck({ answer, clock: this.clock, received, maxAge, cap: this.cap, random: this.random });
+      const { clock, cap, random, early } = this;
+      const plan = planNextCheck({ answer, clock, received, maxAge, cap, random, early });
+      this.early = plan.reason === "early" ? early + 1 : 0;
       this.schedule(plan.at);
     } catch (error) {
       this.failures += 1;

@@ -1,16 +1,33 @@
-// Wiring: read the page's settings, sync the clock, ask `now` at each hop and show the answer.
+// Wiring: read the page's settings, sync the clock, ask `now` at each hop and show the answer; between hops a
+// ticker keeps the card alive (countdowns, the stop's local time, presents running up) from that answer alone.
 
 import { syncClock } from "./clock.js";
-import { arrivalLine, count, countdown, fill } from "./format.js";
+import {
+  arrivalLine,
+  count,
+  countdown,
+  fill,
+  kilometres,
+  timeIn,
+  waitInWords,
+  wallDay,
+  wallHour,
+} from "./format.js";
+import { distanceKm } from "./geo.js";
 import { HopScheduler, maxAgeOf, trailAction } from "./hops.js";
 import { createMap } from "./map.js";
+import { shareLink } from "./share.js";
+import { presentsAt } from "./stay.js";
+import { viewerTimeZone, zoneDeadline } from "./viewer.js";
 
 const root = document.getElementById("tracker");
 const language = document.documentElement.lang || "en";
-const countryNames = JSON.parse(document.getElementById("country-names").textContent);
 const text = JSON.parse(document.getElementById("map-text").textContent);
 const motion = window.matchMedia("(prefers-reduced-motion: reduce)");
 const $ = (id) => document.getElementById(id);
+// Where the viewer's distance is measured from before take-off and after the last stop.
+const NORTH_POLE = [90, 0];
+const TICK_MS = 250;
 
 async function get(url, init) {
   const response = await fetch(url, init);
@@ -53,10 +70,11 @@ const follow = $("follow");
 follow.addEventListener("click", () => view.setFollow(follow.getAttribute("aria-pressed") !== "true"));
 view.onFollowChange((on) => follow.setAttribute("aria-pressed", String(on)));
 
-const state = { revision: undefined, stops: [], status: null, visited: 0, clock: null, nextHop: null };
-let countdownTimer = null;
+const state = { revision: undefined, stops: [], status: null, visited: 0, clock: null, answer: null };
+// The viewer's position, asked for only when they press the button, kept in this page and never sent.
+let position = null;
 
-const line = (stop) => arrivalLine(stop, { language, countryNames, text });
+const line = (stop) => arrivalLine(stop, { language, text });
 
 function announce(sentence) {
   $("announcer").textContent = sentence;
@@ -64,30 +82,54 @@ function announce(sentence) {
 
 function showText(id, value) {
   const element = $(id);
-  element.textContent = value ?? "";
+  if (element.textContent !== (value ?? "")) {
+    element.textContent = value ?? "";
+  }
   element.hidden = !value;
 }
 
-function tick() {
-  if (state.nextHop === null || state.clock === null) {
-    return;
-  }
-  const { clock } = state;
-  // A frozen rehearsal clock never takes off: show the route time left instead of waiting forever.
-  const left = clock.speed > 0 ? clock.wallUntil(state.nextHop, Date.now()) : state.nextHop - clock.routeAt;
-  showText("card-place", text.waiting);
-  showText("card-note", fill(text.takesOffIn, { time: countdown(left, language) }));
+/** Route time now, and wall milliseconds until route time `route` (route time left when the clock is frozen). */
+function routeNow() {
+  return state.clock.routeTime(Date.now());
 }
 
-function showCountdown(on) {
-  if (on && countdownTimer === null) {
-    countdownTimer = setInterval(tick, 1000);
-  } else if (!on && countdownTimer !== null) {
-    clearInterval(countdownTimer);
-    countdownTimer = null;
+function wallUntil(route) {
+  const { clock } = state;
+  return clock.speed > 0 ? clock.wallUntil(route, Date.now()) : route - clock.routeAt;
+}
+
+function showYourZone(now) {
+  const minutes = Number(root.dataset.deadlineMinutes);
+  if (!Number.isFinite(minutes) || minutes <= 0) {
+    return;
   }
-  if (on) {
-    tick();
+  const rule = zoneDeadline({ routeMs: now, night: root.dataset.night, deadlineMinutes: minutes, timeZone: viewerTimeZone() });
+  const words = { time: wallHour(rule.deadline, language), date: wallDay(rule.deadline, language) };
+  const sentence = { tonight: text.yourZoneTonight, on: text.yourZoneOn, passed: text.yourZonePassed }[rule.kind];
+  showText("your-zone", fill(sentence, words));
+}
+
+/** Everything on the card that moves between answers: countdowns, the stop's local time, the presents. */
+function tick() {
+  const { answer, clock } = state;
+  if (answer === null || clock === null) {
+    return;
+  }
+  const now = routeNow();
+  showYourZone(now);
+  if (answer.status === "waiting" && answer.next_hop_at != null) {
+    showText("card-note", fill(text.takesOffIn, { time: waitInWords(wallUntil(Date.parse(answer.next_hop_at)), language) }));
+  }
+  if (answer.status === "flying") {
+    const stop = answer.current;
+    const local = timeIn(now, stop.timezone, language);
+    showText("card-local", local && fill(text.localTimeAt, { time: local, city: stop.city }));
+    const left = wallUntil(Date.parse(answer.next_hop_at));
+    showText("card-next", left > 0 ? fill(text.nextStopIn, { time: countdown(left, language) }) : text.nextStopSoon);
+  }
+  const presents = count(presentsAt(answer, now), language);
+  if ($("presents").textContent !== presents) {
+    $("presents").textContent = presents;
   }
 }
 
@@ -111,28 +153,60 @@ function renderList(action) {
 }
 
 function renderCard(answer) {
-  showCountdown(false);
-  showText("card-fact", null);
-  showText("card-note", null);
+  for (const id of ["card-local", "card-fact", "card-note", "card-next"]) {
+    showText(id, null);
+  }
   if (answer.status === "waiting") {
-    if (answer.revision == null || answer.next_hop_at == null) {
-      showText("card-place", text.noRoute);
-    } else {
-      state.nextHop = Date.parse(answer.next_hop_at);
-      showCountdown(true);
-    }
+    showText("card-place", answer.revision == null || answer.next_hop_at == null ? text.noRoute : text.waiting);
   } else if (answer.status === "finished") {
-    showText("card-place", text.finished);
+    showText("card-place", text.home);
     if (answer.current) {
-      showText("card-note", fill(text.lastStop, { place: line(answer.current) }));
+      showText("card-note", fill(text.homeNote, { place: line(answer.current) }));
     }
   } else {
     showText("card-place", line(answer.current));
     showText("card-fact", answer.current.fact);
   }
-  $("presents").textContent = count(answer.presents_delivered, language);
   $("stops").textContent = count(answer.visited, language);
+  tick();
+  showDistance();
 }
+
+function showDistance() {
+  if (position === null || state.answer === null) {
+    return;
+  }
+  const stop = state.answer.status === "flying" ? state.answer.current : null;
+  const santa = stop ? [stop.lat, stop.lng] : NORTH_POLE;
+  const distance = kilometres(distanceKm(position, santa), language);
+  showText("distance", stop ? fill(text.distanceFrom, { distance, place: stop.city }) : fill(text.distanceFromPole, { distance }));
+}
+
+$("distance-button").addEventListener("click", () => {
+  if (position !== null) {
+    showDistance();
+    return;
+  }
+  if (!navigator.geolocation) {
+    showText("distance", text.distanceUnknown);
+    return;
+  }
+  showText("distance", text.distanceAsking);
+  navigator.geolocation.getCurrentPosition(
+    (found) => {
+      position = [found.coords.latitude, found.coords.longitude];
+      showDistance();
+    },
+    () => showText("distance", text.distanceUnknown),
+    { maximumAge: 600_000, timeout: 30_000 },
+  );
+});
+
+$("share-button").addEventListener("click", async () => {
+  const url = document.querySelector('meta[property="og:url"]')?.content || `${window.location.origin}/`;
+  const outcome = await shareLink({ url, title: document.title, text: text.shareText });
+  showText("share-note", { copied: text.linkCopied, manual: fill(text.copyThisLink, { url }) }[outcome] ?? null);
+});
 
 async function onAnswer(answer, clock) {
   state.clock = clock;
@@ -147,23 +221,28 @@ async function onAnswer(answer, clock) {
     state.stops = [];
   }
   state.revision = answer.revision;
-  $("connection").hidden = true;
+  state.answer = answer;
+  showText("connection", null);
 
   if (action !== "none") {
     renderList(action);
     view.setTrail(state.stops);
   }
-  if (action === "append") {
+  const homecoming = answer.status === "finished" && state.status !== "finished";
+  if (homecoming) {
+    view.finish(state.stops);
+  } else if (action === "append") {
     view.arrive(answer.current, previous);
   } else if (action !== "none" || firstAnswer) {
     view.place(answer.current);
   }
+  view.setBusy(answer.status === "flying");
   renderCard(answer);
   const sentences = [];
   if (!firstAnswer && answer.current && answer.visited > state.visited) {
     sentences.push(fill(text.announceArrival, { place: line(answer.current) }));
   }
-  if (!firstAnswer && answer.status === "finished" && state.status !== "finished") {
+  if (!firstAnswer && homecoming) {
     sentences.push(text.announceFinished);
   }
   if (sentences.length > 0) {
@@ -182,7 +261,8 @@ const scheduler = new HopScheduler({
   sync: () => syncClock({ fetchTime }),
   onAnswer,
   onTrouble: () => {
-    showText("connection", text.reconnecting);
+    // The last known stop stays on the card and the map; only this note says the news may be old.
+    showText("connection", navigator.onLine === false ? text.offline : text.reconnecting);
   },
   cap: Number(root.dataset.cacheCap) || undefined,
 });
@@ -198,10 +278,25 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 window.addEventListener("online", () => scheduler.wake());
+window.addEventListener("offline", () => showText("connection", text.offline));
 window.addEventListener("pageshow", (event) => {
   if (event.persisted) {
     scheduler.wake();
   }
 });
 
+setInterval(tick, TICK_MS);
 scheduler.start();
+
+// After the page has loaded, so that installing the worker finds every file already in the HTTP cache.
+if ("serviceWorker" in navigator && root.dataset.serviceWorker) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker
+      .register(root.dataset.serviceWorker)
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => registration.active?.postMessage({ keepPage: window.location.pathname }))
+      .catch(() => {
+        // Without a worker the map still works online; it only cannot open offline.
+      });
+  });
+}

@@ -3,15 +3,18 @@
 // Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
 // trail's path data, so it fetches nothing and creates no images.
 
-import { greatCircle, trailLines, wrapLongitude } from "./geo.js";
+import { greatCircle, trailArcs, trailLines, wrapLongitude } from "./geo.js";
 
 const FLIGHT_MS = 1800;
 const FOLLOW_ZOOM = 3;
 // Before take-off Santa waits at the top of the map, in view (Mercator cannot show the pole itself).
 const NORTH_POLE = [80, 0];
 const NORTH_VIEW = [60, 0];
+const TILE_PX = 256;
+const ZOOM_SNAP = 0.5;
 const SANTA_HTML =
   '<span class="santa" aria-hidden="true"></span>' +
+  '<span class="present" aria-hidden="true"></span>' +
   '<span class="sparkle sparkle-1" aria-hidden="true"></span>' +
   '<span class="sparkle sparkle-2" aria-hidden="true"></span>' +
   '<span class="sparkle sparkle-3" aria-hidden="true"></span>' +
@@ -58,9 +61,9 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const still = reducedMotion();
   const map = L.map(element, {
     worldCopyJump: true,
-    minZoom: 1,
+    minZoom: 0,
     maxZoom: tileUrl ? 12 : 7,
-    zoomSnap: 0.5,
+    zoomSnap: ZOOM_SNAP,
     zoomAnimation: !still,
     fadeAnimation: !still,
     markerZoomAnimation: !still,
@@ -72,7 +75,8 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     map.attributionControl.addAttribution(basemapCredit);
   }
 
-  const trailGlow = L.polyline([], { className: "trail-glow", interactive: false }).addTo(map);
+  // A dark casing under a gold line: the casing stands out on light land, the gold on the dark sea.
+  const trailCasing = L.polyline([], { className: "trail-casing", interactive: false }).addTo(map);
   const trail = L.polyline([], { className: "trail", interactive: false }).addTo(map);
   const dots = L.layerGroup().addTo(map);
   const santa = L.marker(NORTH_POLE, {
@@ -105,6 +109,47 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     icon.classList.add("sparkling");
   }
 
+  /** The zoom at which one world is as wide as the map, snapped up: never two whole worlds side by side. */
+  function oneWorldZoom() {
+    const width = map.getSize().x || TILE_PX;
+    return Math.max(0, Math.ceil(Math.log2(width / TILE_PX) / ZOOM_SNAP) * ZOOM_SNAP);
+  }
+
+  function limitZoomOut() {
+    map.setMinZoom(oneWorldZoom());
+  }
+  limitZoomOut();
+  map.on("resize", limitZoomOut);
+  // Zoomed out to the whole world, a finer trail keeps four hundred stops readable.
+  const markDistance = () => element.classList.toggle("map-far", map.getZoom() < 2.5);
+  markDistance();
+  map.on("zoomend", markDistance);
+
+  /** Santa along the great circle from `from` to `to` over FLIGHT_MS, sparkling. */
+  function fly(from, to) {
+    const path = greatCircle(from, to, 0.5);
+    sparkle();
+    const started = performance.now();
+    const step = (time) => {
+      const t = Math.min(1, (time - started) / FLIGHT_MS);
+      const exact = easeInOut(t) * (path.length - 1);
+      const i = Math.min(path.length - 2, Math.floor(exact));
+      const f = exact - i;
+      const [lat1, lng1] = path[i];
+      const [lat2, lng2] = path[i + 1] ?? path[i];
+      santa.setLatLng([lat1 + (lat2 - lat1) * f, wrapLongitude(lng1 + (lng2 - lng1) * f)]);
+      flight = t < 1 ? requestAnimationFrame(step) : null;
+    };
+    flight = requestAnimationFrame(step);
+  }
+
+  /** The North Pole at longitude `lng`, or the top of the map's view when the pole is above it. */
+  function homeAt(lng) {
+    // Below the row of buttons at the top of the map.
+    const top = map.containerPointToLatLng([map.getSize().x / 2, 76]).lat;
+    return [Math.min(NORTH_POLE[0], top), lng];
+  }
+
   function centre(latlng, animate) {
     if (follow) {
       map.setView(latlng, Math.max(map.getZoom(), FOLLOW_ZOOM), { animate });
@@ -117,14 +162,14 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     /** Draw Natural Earth's countries from a world-atlas TopoJSON under the trail. */
     drawBasemap(topology) {
       drawCountries(map, topology);
-      trailGlow.bringToFront();
+      trailCasing.bringToFront();
       trail.bringToFront();
     },
 
     /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */
     setTrail(stops) {
       const lines = trailLines(stops);
-      trailGlow.setLatLngs(lines);
+      trailCasing.setLatLngs(lines);
       trail.setLatLngs(lines);
       if (stops.length < dotCount) {
         dots.clearLayers();
@@ -140,14 +185,41 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
       dotCount = stops.length;
     },
 
+    /** Santa busy at his stop (a CSS animation on the marker's own elements) or not. */
+    setBusy(on) {
+      santa.getElement()?.classList.toggle("busy", on);
+    },
+
+    /** The night is over: Santa flies home to the North Pole and the map shows the whole trail once. */
+    finish(stops) {
+      cancelFlight();
+      view.setBusy(false);
+      const last = stops[stops.length - 1];
+      const points = trailArcs(stops).flat();
+      let home = NORTH_POLE;
+      if (points.length > 0) {
+        const bounds = L.latLngBounds(points).extend([NORTH_POLE[0], points[0][1]]);
+        const zoom = Math.max(map.getBoundsZoom(bounds, false, L.point(24, 24)), oneWorldZoom());
+        // The trail's longitudes run on past ±180; the stops' dots and Santa sit within it, as the copies do.
+        const middle = [bounds.getCenter().lat, wrapLongitude(bounds.getCenter().lng)];
+        map.setView(middle, zoom, { animate: false });
+        home = homeAt(middle[1]);
+      }
+      if (last && !reducedMotion() && !document.hidden) {
+        fly([last.lat, wrapLongitude(last.lng)], home);
+      } else {
+        santa.setLatLng(home);
+      }
+    },
+
     /** Put Santa on `stop` at once (first load, a corrected route, or waiting at the North Pole). */
     place(stop) {
       cancelFlight();
       if (!stop) {
-        santa.setLatLng(NORTH_POLE);
         if (follow) {
           map.setView(NORTH_VIEW, 2, { animate: false });
         }
+        santa.setLatLng(homeAt(NORTH_POLE[1]));
         return;
       }
       const latlng = [stop.lat, wrapLongitude(stop.lng)];
@@ -165,21 +237,8 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
         return;
       }
       const from = previous ? [previous.lat, wrapLongitude(previous.lng)] : [NORTH_POLE[0], wrapLongitude(stop.lng)];
-      const path = greatCircle(from, to, 0.5);
       centre([to[0], wrapLongitude(to[1])], true);
-      sparkle();
-      const started = performance.now();
-      const step = (time) => {
-        const t = Math.min(1, (time - started) / FLIGHT_MS);
-        const exact = easeInOut(t) * (path.length - 1);
-        const i = Math.min(path.length - 2, Math.floor(exact));
-        const f = exact - i;
-        const [lat1, lng1] = path[i];
-        const [lat2, lng2] = path[i + 1] ?? path[i];
-        santa.setLatLng([lat1 + (lat2 - lat1) * f, wrapLongitude(lng1 + (lng2 - lng1) * f)]);
-        flight = t < 1 ? requestAnimationFrame(step) : null;
-      };
-      flight = requestAnimationFrame(step);
+      fly(from, to);
     },
 
     /** Whether the map keeps Santa in view; dragging the map turns it off. */

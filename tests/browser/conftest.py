@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium (scripts/ensure-system-packages.sh installs it)."""
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
+
+from tests.topology import start_varnish, stop, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,8 +81,22 @@ def site(
         thread.is_ready.wait(timeout=30)
         if thread.error:
             raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
+    varnish = None
+    try:
+        if os.environ.get("TRACKER_BROWSER_THROUGH_CACHE") == "1":
+            # The shipped cache in front of the test server (both of origin.vcl's app servers point at it).
+            varnish, port, workdir = start_varnish(tmp_path_factory.mktemp("cache"), [thread.port, thread.port])
+            os.environ["TRACKER_BROWSER_CACHE_DIR"] = str(workdir)
+            # The cache's health probe asks /api/v1/now between tests too, so the server may read the database.
+            with django_db_blocker.unblock():
+                wait_for(f"http://127.0.0.1:{port}/api/v1/time", varnish, workdir.parent / "varnish.log")
+                yield f"http://127.0.0.1:{port}"
+        else:
+            yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        if varnish is not None:
+            stop(varnish)
+        thread.terminate()
     for connection in shared.values():
         connection.dec_thread_sharing()
     media.disable()
@@ -109,3 +126,11 @@ def hop_route(transactional_db: None) -> int:
     result = publish_table(route_table(hop_rows()), "test")
     assert result.ok, result.message
     return result.revision.number
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache(request: pytest.FixtureRequest) -> None:
+    """Through the cache, each test starts with an empty one: a rehearsal's answers belong to that test."""
+    workdir = os.environ.get("TRACKER_BROWSER_CACHE_DIR")
+    if workdir and "site" in request.fixturenames:
+        subprocess.run(["varnishadm", "-n", workdir, "ban", "req.url ~ ."], check=True, capture_output=True)

@@ -136,6 +136,8 @@ def publish_unchecked(rows: list[list[str]], number: int, changes: dict[str, dic
 
 # Moments on the sample route (data/sample-route.csv): before take-off, Toronto reached, all done.
 SAMPLE_STATES = {
+    # Weeks ahead: 23 days and 5 hours before Santa takes off from Kiritimati.
+    "weeks": dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC),
     "waiting": dt.datetime(2026, 12, 24, 5, 44, tzinfo=dt.UTC),
     "flying": dt.datetime(2026, 12, 25, 2, 10, 30, tzinfo=dt.UTC),
     # Four seconds before Santa leaves Chicago for Toronto.

@@ -1,7 +1,6 @@
 """The map page as the server sends it: a cacheable shell in the viewer's language, no route data, strict CSP."""
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -9,16 +8,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import override
 
-import pycountry
 import pytest
 
 from locations.clock import Rehearsal, wall_now
-from locations.geography import public_country_name
 from locations.live import forget_live_route
 from locations.sync import publish_table
 from tests.conftest import route_table
 from tracker.languages import page_language
-from tracker.map import country_names
 
 ROOT = Path(__file__).resolve().parents[2]
 STRICT_CSP = (
@@ -92,14 +88,18 @@ def test_the_page_has_a_strict_csp_and_no_inline_script_or_style(client, collect
     assert response["Content-Security-Policy"] == STRICT_CSP
     page = parse(response.content.decode())
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    # Only files, and two JSON data blocks (type=application/json is data, never run).
+    # Only files, and one JSON data block (type=application/json is data, never run).
     assert all(attrs.get("src") or attrs.get("type") == "application/json" for attrs in scripts)
-    assert {attrs.get("id") for attrs in scripts if not attrs.get("src")} == {"country-names", "map-text"}
-    assert page.inline == ["script", "script"]
+    assert {attrs.get("id") for attrs in scripts if not attrs.get("src")} == {"map-text"}
+    assert page.inline == ["script"]
     assert not any("style" in attrs or tag == "style" for tag, attrs in page.tags)
     assert not any(name.startswith("on") for _tag, attrs in page.tags for name in attrs)
-    # Every file the page loads is hashed by the manifest storage.
-    files = [attrs.get("src") or attrs.get("href") for tag, attrs in page.tags if tag in ("script", "link")]
+    # Every file the page loads is hashed by the manifest storage; the web app manifest is a view.
+    files = [
+        attrs.get("src") or attrs.get("href")
+        for tag, attrs in page.tags
+        if tag in ("script", "link") and attrs.get("rel") != "manifest"
+    ]
     assert all(f.startswith("/static/") and f.count(".") >= 2 for f in files if f), files
 
 
@@ -134,20 +134,45 @@ def test_the_page_language_is_the_best_match_for_the_browser(header, language):
     assert page_language(header) == language
 
 
-def test_the_page_speaks_the_viewers_language_with_every_country_named_by_pycountry(client, collected_static):
+def test_the_page_speaks_the_urls_language_and_ships_no_country_name_table(client, collected_static):
     html = client.get("/fr/").content.decode()
     assert '<html lang="fr" dir="ltr">' in html
     assert "Où est le Père Noël\u00a0?" in html
-    start = html.index('<script id="country-names" type="application/json">') + 51
-    names = json.loads(html[start : html.index("</script>", start)])
-    assert len(names) == len(pycountry.countries)
-    assert (names["DE"], names["CA"], names["US"], names["TW"]) == ("Allemagne", "Canada", "États-Unis", "Taïwan")
+    # The browser names countries itself (Intl.DisplayNames): no table of 249 names in every page.
+    assert "country-names" not in html
+    assert "Allemagne" not in html
 
 
-def test_english_country_names_are_the_ones_the_api_gives():
-    english = country_names("en")
-    assert all(english[country.alpha_2] == public_country_name(country.alpha_2) for country in pycountry.countries)
-    assert country_names("de")["KR"] != english["KR"]
+def meta(page: Tags, key: str) -> str | None:
+    """The content of the <meta> whose property or name is `key`."""
+    for tag, attrs in page.tags:
+        if tag == "meta" and key in (attrs.get("property"), attrs.get("name")):
+            return attrs.get("content")
+    return None
+
+
+def test_a_shared_link_shows_a_card_with_the_committed_picture(client, collected_static, settings):
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    page = parse(client.get("/en/", HTTP_HOST="tracker.example.org").content.decode())
+    image = meta(page, "og:image")
+    assert image.startswith("http://tracker.example.org/static/icons/share-card.")
+    assert image.endswith(".png")
+    assert meta(page, "twitter:image") == image
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta(page, "og:url") == "http://tracker.example.org/en/"
+    assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1200", "630")
+    assert meta(page, "og:title") == meta(page, "twitter:title") == "Where is Santa? The live Santa tracker"
+    picture = client.get(image.removeprefix("http://tracker.example.org"))
+    assert picture.status_code == 200
+    assert b"".join(picture.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_page_carries_the_rule_not_the_route(client, collected_static, settings):
+    settings.TRACKER_ROUTE_DEADLINE = "26:00"
+    settings.TRACKER_ROUTE_NIGHT = dt.date(2026, 12, 24)
+    html = client.get("/en/").content.decode()
+    assert 'data-deadline-minutes="1560"' in html
+    assert 'data-night="2026-12-24"' in html
 
 
 def settings_with(environment: dict[str, str]) -> subprocess.CompletedProcess:

@@ -2,7 +2,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { arrivalLine, count, countdown, localTime, placeName } from "../../static/js/format.js";
+import {
+  arrivalLine,
+  count,
+  countdown,
+  countryName,
+  kilometres,
+  localTime,
+  placeName,
+  timeIn,
+  waitInWords,
+  wallDay,
+  wallHour,
+} from "../../static/js/format.js";
 
 const TORONTO = {
   city: "Toronto",
@@ -15,20 +27,23 @@ const TEXT = { arrived: "{place} · arrived {time} local time", arrivedNoTime: "
 
 test("the card reads as the brief says", () => {
   assert.equal(
-    arrivalLine(TORONTO, { language: "en", countryNames: { CA: "Canada" }, text: TEXT }),
+    arrivalLine(TORONTO, { language: "en", text: TEXT }),
     "Toronto, Ontario, Canada · arrived 9:41 pm local time",
   );
 });
 
-test("the country name comes from the page's table in its language, the API's English name otherwise", () => {
-  assert.equal(placeName(TORONTO, { CA: "Kanada" }), "Toronto, Ontario, Kanada");
-  assert.equal(placeName(TORONTO, {}), "Toronto, Ontario, Canada");
+test("the country name is CLDR's, as people say it, in the page language; the API's name otherwise", () => {
+  assert.equal(placeName(TORONTO, "de"), "Toronto, Ontario, Kanada");
+  assert.equal(countryName({ country: "VA", country_name: "Holy See (Vatican City State)" }, "en"), "Vatican City");
+  const congo = countryName({ country: "CD", country_name: "Congo, The Democratic Republic of the" }, "en");
+  assert.ok(!congo.includes("Republic"), congo);
+  assert.equal(countryName({ country: "XZ", country_name: "Nowhere" }, "en"), "Nowhere");
 });
 
 test("a name is never repeated", () => {
   const nukunonu = { city: "Nukunonu", region: "Tokelau", country: "TK", country_name: "Tokelau" };
-  assert.equal(placeName(nukunonu, { TK: "Tokelau" }), "Nukunonu, Tokelau");
-  assert.equal(placeName({ city: "Apia", region: "", country: "WS" }, { WS: "Samoa" }), "Apia, Samoa");
+  assert.equal(placeName(nukunonu, "en"), "Nukunonu, Tokelau");
+  assert.equal(placeName({ city: "Apia", region: "", country: "WS" }, "en"), "Apia, Samoa");
 });
 
 test("the local wall time is shown as given, whatever the viewer's zone", () => {
@@ -43,4 +58,27 @@ test("numbers and countdowns follow the page language", () => {
   assert.equal(countdown(3_723_000, "en"), "1:02:03");
   assert.equal(countdown(59_001, "en"), "1:00");
   assert.equal(countdown(-5, "en"), "0:00");
+});
+
+test("a wait of weeks reads in days and hours in the page language, under an hour it ticks", () => {
+  const wait = ((23 * 24 + 5) * 60 + 12) * 60_000 + 5_000;
+  assert.equal(waitInWords(wait, "en"), "23 days and 5 hours");
+  assert.equal(waitInWords(wait, "de"), "23 Tage und 5 Stunden");
+  assert.equal(waitInWords((5 * 60 + 12) * 60_000, "en"), "5 hours and 12 minutes");
+  assert.equal(waitInWords(24 * 3_600_000, "en"), "1 day");
+  assert.equal(waitInWords(161_000, "en"), "2:41");
+});
+
+test("the time at a stop is its own zone's wall time, as the viewer would say it", () => {
+  const moment = Date.parse("2026-12-25T02:43:00Z");
+  assert.equal(timeIn(moment, "America/Toronto", "en"), "9:43 pm");
+  assert.match(timeIn(moment, "Europe/Berlin", "de"), /^0?3:43$/);
+  assert.equal(timeIn(moment, "Not/AZone", "en"), null);
+});
+
+test("the deadline and a distance are phrased by Intl", () => {
+  assert.equal(wallHour(Date.parse("2026-12-24T22:00:00Z"), "en"), "10 pm");
+  assert.equal(wallHour(Date.parse("2026-12-24T22:30:00Z"), "en"), "10:30 pm");
+  assert.equal(wallDay(Date.parse("2026-12-24T22:00:00Z"), "en"), "December 24");
+  assert.equal(kilometres(12345.6, "en"), "12,346 km");
 });

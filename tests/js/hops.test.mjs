@@ -170,3 +170,84 @@ test("a lost connection is retried with growing waits, and wake() asks at once",
   assert.equal(h.seen.length, 1);
   assert.equal(h.timers.length, 1);
 });
+
+test("answers that keep showing a passed hop are asked again less and less often, up to the cap", () => {
+  const waits = [0, 1, 2, 3, 8, 20].map(
+    (early) =>
+      planNextCheck({ answer: answerWith(HOP), clock, received: 5000, maxAge: 0, cap: 60, random: () => 0, early })
+        .at - 5000,
+  );
+  assert.deepEqual(waits, [EARLY_RETRY_MS, 2 * EARLY_RETRY_MS, 4 * EARLY_RETRY_MS, 8 * EARLY_RETRY_MS, 60_000, 60_000]);
+});
+
+test("while a cache shows a passed answer (origin down), one viewer asks a few times per hop, then hops again", async () => {
+  // Real time (speed 1), a hop every three minutes, the default cap. The cache answers as a CDN does:
+  // the current answer while the origin is up, and the last one it had while the origin is down.
+  const hopEvery = 180_000;
+  const first = HOP;
+  const realClock = new RouteClock({ localAt: 0, routeAt: first - 1000, speed: 1 });
+  const answerAt = (local) => {
+    const route = realClock.routeAt + local;
+    const visited = Math.floor((route - first) / hopEvery) + 1;
+    return { revision: 1, visited, next_hop_at: new Date(first + visited * hopEvery).toISOString() };
+  };
+  const outage = { from: 60_000, until: 60_000 + 4 * hopEvery };
+  let last = null;
+  let now = 0;
+  const asked = [];
+  const timers = [];
+  const scheduler = new HopScheduler({
+    now: () => now,
+    random: () => 0.5,
+    cap: 60,
+    setTimer: (fn, ms) => {
+      const timer = { at: now + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimer: (timer) => timers.splice(timers.indexOf(timer), 1),
+    sync: async () => realClock,
+    fetchNow: async () => {
+      asked.push(now);
+      const down = now >= outage.from && now < outage.until;
+      if (!down || last === null) {
+        // The origin's max-age runs to the next hop, at most the cap; the cache keeps its headers as they were.
+        const answer = answerAt(now);
+        const left = Date.parse(answer.next_hop_at) - (realClock.routeAt + now);
+        last = { answer, maxAge: Math.max(0, Math.min(60, Math.floor(left / 1000))) };
+      }
+      return last;
+    },
+    onAnswer: async () => {},
+  });
+  await scheduler.start();
+  const end = outage.until + 2 * hopEvery;
+  for (let round = 0; round < 10_000 && timers.length > 0 && timers[0].at < end; round += 1) {
+    const timer = timers.shift();
+    now = timer.at;
+    timer.fn();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  const perHop = new Map();
+  for (const at of asked) {
+    const hop = Math.floor((realClock.routeAt + at - first) / hopEvery);
+    perHop.set(hop, (perHop.get(hop) ?? 0) + 1);
+  }
+  const hopsInOutage = [...perHop].filter(([hop]) => {
+    const start = first + hop * hopEvery - realClock.routeAt;
+    return start >= outage.from && start < outage.until;
+  });
+  assert.ok(hopsInOutage.length >= 3);
+  // 250 ms doubling to the 60 s cap: at most 9 asks before the cap, then one a minute (three per hop here).
+  for (const [hop, count] of hopsInOutage) {
+    assert.ok(count <= 12, `hop ${hop}: ${count} requests`);
+  }
+  // Once the origin is back the viewer is at the current stop again and asks once per hop.
+  const after = [...perHop].filter(([hop]) => first + hop * hopEvery - realClock.routeAt >= outage.until + hopEvery);
+  assert.ok(after.length >= 1);
+  for (const [, count] of after) {
+    assert.ok(count <= 4, `${count} requests in a hop after the outage`);
+  }
+  assert.equal(last.answer.visited, answerAt(now).visited);
+});

@@ -14,15 +14,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--speed", type=float, default=60.0, help="route seconds per wall second (default 60)")
-        parser.add_argument("--lead", type=int, default=120, help="route seconds before the first stop (default 120)")
+        parser.add_argument(
+            "--lead",
+            type=float,
+            default=90.0,
+            help="wall seconds before the first stop (default 90: time to see the countdown and the take-off)",
+        )
 
     def handle(self, *args: str, **options: Any) -> None:
         if options["speed"] < 0:
             raise CommandError("--speed must be 0 or more")
+        if options["lead"] < 0:
+            raise CommandError("--lead must be 0 or more")
         route = live_route()
         if route is None or not route.arrivals:
             raise CommandError("There is no live route to rehearse: run manage.py sync_route first.")
-        start = route.arrivals[0] - dt.timedelta(seconds=options["lead"])
+        # Wall seconds become route seconds at the rehearsal's speed; a frozen clock waits at the lead itself.
+        start = route.arrivals[0] - dt.timedelta(seconds=options["lead"] * (options["speed"] or 1))
         anchor = wall_now().replace(microsecond=0)
         self.stdout.write(f"export TRACKER_CLOCK_START={start:%Y-%m-%dT%H:%M:%SZ}")
         self.stdout.write(f"export TRACKER_CLOCK_ANCHOR={anchor:%Y-%m-%dT%H:%M:%SZ}")
