@@ -21,6 +21,9 @@ def test_the_browser_hop_tests_pass_through_the_cache():
             pytest.skip(f"{binary} is missing: scripts/ensure-system-packages.sh installs it")
     env = os.environ | {"TRACKER_BROWSER_THROUGH_CACHE": "1"}
     env.pop("TRACKER_BROWSER_CACHE_DIR", None)
+    if env.get("DATABASE_URL"):
+        # This run's own test database: the one pytest-django made for this process is in use.
+        env["DATABASE_URL"] = env["DATABASE_URL"].rstrip("/") + "_through_cache"
     result = subprocess.run(
         [
             sys.executable,
