@@ -1,4 +1,4 @@
-# Production image: gunicorn serving Django, whitenoise serving hashed static files.
+# Production image: granian serving Django (serve.py), whitenoise serving hashed static files.
 # Configure with the environment (.env.example); run `python manage.py migrate` as a release step.
 # The map's front-end packages (Leaflet, world-atlas, topojson-client) from package-lock.json, for collectstatic.
 FROM node:20-slim AS assets
@@ -24,4 +24,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost TRACKER_
 
 USER santa
 EXPOSE 8000
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "tracker.wsgi"]
+CMD ["python", "serve.py"]

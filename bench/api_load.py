@@ -1,5 +1,6 @@
-"""Load on /api/v1/now: gunicorn as in production (the hot path, tracker/hot_path.py), gunicorn with Django's
-full request cycle, and nginx serving the same bytes as a file, in the same run, several runs.
+"""Load on /api/v1/now: the production server (serve.py: granian with the hot path, tracker/hot_path.py),
+granian with Django's full request cycle, gunicorn (gthread) with each, and nginx serving the same bytes as
+a file, in the same run, several runs.
 
 Loopback only and bounded: both servers bind 127.0.0.1 on free ports, each load run lasts a fixed time,
 and both servers are stopped at the end. Installs the Debian packages nginx and wrk when they are missing
@@ -28,6 +29,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
+
+
+# (name, server, WSGI application): the production server and entry point first.
+SERVERS = (
+    ("granian hot path", "granian", "tracker.wsgi:application"),
+    ("granian full Django", "granian", "tracker.wsgi:django_application"),
+    ("gunicorn hot path", "gunicorn", "tracker.wsgi:application"),
+    ("gunicorn full Django", "gunicorn", "tracker.wsgi:django_application"),
+)
 
 
 @dataclass
@@ -98,7 +108,8 @@ def production_env(work: Path, port: int) -> dict[str, str]:
         "TRACKER_CLOCK_START": route_time.isoformat(),
         "TRACKER_CLOCK_ANCHOR": dt.datetime.now(dt.UTC).isoformat(),
         "TRACKER_CLOCK_SPEED": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_LOG_LEVEL": "warning",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -110,17 +121,21 @@ def prepare_database(env: dict[str, str]) -> None:
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
 
 
-def start_gunicorn(env: dict[str, str], work: Path, app: str) -> subprocess.Popen:
-    """gunicorn with gunicorn.conf.py serving the WSGI application `app` (module:name)."""
-    log = (work / f"gunicorn-{app.replace(':', '-')}.log").open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", app],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+def start_server(env: dict[str, str], work: Path, server: str, app: str) -> subprocess.Popen:
+    """An app server on env's WEB_BIND serving the WSGI application `app` (module:name).
+
+    "granian" is serve.py, the production server, with its target replaced by `app`; "gunicorn" is gunicorn
+    with threaded workers configured as it was in production before issue 9 (2 x cores + 1 workers of 4
+    threads, the alternative measured beside it).
+    """
+    log = (work / f"{server}-{app.replace(':', '-')}.log").open("w")
+    if server == "granian":
+        command = [sys.executable, "-c", f"import serve; s = serve.server(); s.target = {app!r}; s.serve()"]
+    else:
+        workers = str(2 * (os.cpu_count() or 1) + 1)
+        command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", workers]
+        command += ["--threads", "4", "--bind", env["WEB_BIND"], "--log-level", "warning", app]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def start_nginx(work: Path, body: bytes, port: int) -> subprocess.Popen:
@@ -251,15 +266,12 @@ def main() -> None:
         try:
             urls = {}
             body = None
-            for name, app in (
-                ("gunicorn hot path", "tracker.wsgi:application"),
-                ("gunicorn full Django", "tracker.wsgi:django_application"),
-            ):
+            for name, server, app in SERVERS:
                 port = free_port()
                 env = production_env(work, port)
                 if body is None:
                     prepare_database(env)
-                processes.append(start_gunicorn(env, work, app))
+                processes.append(start_server(env, work, server, app))
                 urls[name] = f"http://127.0.0.1:{port}/api/v1/now"
                 answer = wait_for(urls[name])
                 body = body or answer
@@ -269,11 +281,13 @@ def main() -> None:
             processes.append(start_nginx(work, body, nginx_port))
             urls["nginx (static file)"] = f"http://127.0.0.1:{nginx_port}/api/v1/now"
             if wait_for(urls["nginx (static file)"]) != body:
-                raise SystemExit("nginx does not serve the same bytes as gunicorn")
+                raise SystemExit("nginx does not serve the same bytes as the app servers")
             print(f"machine: {machine()}")
             print(f"answer ({len(body)} bytes): {body.decode()}")
-            workers = os.environ.get("GUNICORN_WORKERS") or f"2 x {os.cpu_count()} + 1 (gunicorn.conf.py)"
-            print(f"gunicorn: gunicorn.conf.py, workers {workers}, gthread; nginx: worker_processes auto")
+            granian = os.environ.get("WEB_WORKERS") or os.cpu_count()
+            print(f"granian: serve.py, {granian} workers of {os.environ.get('WEB_THREADS') or 4} threads")
+            print(f"gunicorn: gthread, {2 * (os.cpu_count() or 1) + 1} workers of 4 threads")
+            print("nginx: worker_processes auto")
 
             for _run in range(options.runs):
                 results = {}
@@ -294,13 +308,13 @@ def main() -> None:
     # Other work on the machine competes for the same cores: the load average says how much.
     print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
     print(f"load: {next(iter(runs[0].values())).tool}, GET /api/v1/now, loopback")
-    print(f"{'run':<5}{'server':<24}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}{'x nginx':>9}")
+    print(f"{'run':<5}{'server':<28}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}{'x nginx':>9}")
     for number, results in enumerate(runs, 1):
         nginx = results["nginx (static file)"].requests_per_second
         for name, result in results.items():
             ratio = result.requests_per_second / nginx
             print(
-                f"{number:<5}{name:<24}{result.requests_per_second:>12.0f}{result.p99_ms:>10.2f}"
+                f"{number:<5}{name:<28}{result.requests_per_second:>12.0f}{result.p99_ms:>10.2f}"
                 f"{result.errors:>8}{ratio:>9.2f}"
             )
 

@@ -104,7 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="santa-spike-") as temp:
         work = Path(temp)
         rows = hop_rows()
-        origin = prepare_origin(work, rows, lead_seconds=4, speed=SPEED, GUNICORN_ACCESS_LOG="true")
+        origin = prepare_origin(work, rows, lead_seconds=4, speed=SPEED, WEB_ACCESS_LOG="true")
         servers = [start_app_server(origin, work, f"app{n}", LOG_LEVEL="WARNING") for n in (1, 2)]
         varnish = None
         try:
@@ -149,7 +149,7 @@ def main() -> None:
             while new_stop_at is None and time.time() - killed < options.outage + 30:
                 if restarted is None and time.time() - killed >= options.outage:
                     servers = [
-                        start_app_server(origin, work, f"app{n}", GUNICORN_BIND=f"127.0.0.1:{p}", LOG_LEVEL="WARNING")
+                        start_app_server(origin, work, f"app{n}", WEB_BIND=f"127.0.0.1:{p}", LOG_LEVEL="WARNING")
                         for n, p in zip((1, 2), ports, strict=True)
                     ]
                     restarted = time.time()

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_dockerfile_command_serves_the_api_in_production_mode(tmp_path):
     port = free_port()
-    env = production_env(tmp_path / "docker.sqlite3") | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
+    env = production_env(tmp_path / "docker.sqlite3") | {"WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120)
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
             dockerfile_command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -117,7 +117,7 @@ class Origin:
 
 def production_env(database: Path) -> dict[str, str]:
     """This process's environment with the project's own settings replaced by production ones on `database`."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "GUNICORN_"))}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DJANGO_", "WEB_"))}
     env.pop("REDIS_URL", None)
     return env | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -158,7 +158,7 @@ def start_app_server(origin: Origin, tmp_path: Path, name: str, **env: str) -> t
     """One app server as compose runs it (the Dockerfile's command) on a free port: process, port, log."""
     port = free_port()
     log = tmp_path / f"{name}.log"
-    settings = origin.env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"} | env
+    settings = origin.env | {"WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"} | env
     with log.open("w") as out:
         process = subprocess.Popen(
             dockerfile_command(), cwd=ROOT, env=settings, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

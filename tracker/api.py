@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -11,7 +12,7 @@ from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
 from locations.clock import clock_speed, route_time_at, wall_now
-from locations.live import answer_at, due_count, encode, etag_for, iso_z, live_route, trail
+from locations.live import Answer, answer_at, due_count, encode, etag_for, iso_z, live_route, trail
 from tracker.decorators import api_get, json_error
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -56,15 +57,46 @@ def time_view(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 (Django pas
     return response
 
 
-@api_get
-def now_view(request: HttpRequest) -> HttpResponse:
-    """Where Santa is now, cacheable by everyone until the next hop (at most the cap)."""
-    wall = wall_now()
+@dataclass(frozen=True)
+class NowState:
+    """Everything /api/v1/now's answer at one wall moment depends on, apart from the request itself.
+
+    `answer` is the live route's Answer for the stops due (one object per revision and due count),
+    `lifetime` the whole wall seconds a cache may keep it (hop_lifetime) and `expires` the Unix second of
+    its Expires header. Two moments with equal states get the same bytes (tracker/hot_path.py relies on it).
+    """
+
+    answer: Answer
+    lifetime: int
+    expires: int
+
+    def same_as(self, other: "NowState") -> bool:
+        """Whether `other` gives the same answer: the same Answer object, lifetime and Expires second."""
+        return self.answer is other.answer and self.lifetime == other.lifetime and self.expires == other.expires
+
+
+def now_state(wall: dt.datetime) -> NowState:
+    """The state of /api/v1/now at wall time `wall`. Raises LiveRouteUnavailable as live_route() does."""
     answer = answer_at(live_route(), route_time_at(wall))
     lifetime = hop_lifetime(answer.next_hop_at, wall)
+    return NowState(answer, lifetime, math.floor(wall.timestamp()) + lifetime)
+
+
+@api_get
+def now_view(request: HttpRequest, *, state: NowState | None = None) -> HttpResponse:
+    """Where Santa is now, cacheable by everyone until the next hop (at most the cap).
+
+    `state` is the route's state at this request's moment; the hot path passes the one it read, Django's
+    URL resolver passes none and the state at the current wall time is read here.
+    """
+    if state is None:
+        state = now_state(wall_now())
+    answer = state.answer
     response = HttpResponse(answer.body, content_type="application/json")
-    response["Cache-Control"] = f"public, max-age={lifetime}, s-maxage={lifetime}, stale-if-error={STALE_IF_ERROR}"
-    response["Expires"] = http_date(math.floor(wall.timestamp()) + lifetime)
+    response["Cache-Control"] = (
+        f"public, max-age={state.lifetime}, s-maxage={state.lifetime}, stale-if-error={STALE_IF_ERROR}"
+    )
+    response["Expires"] = http_date(state.expires)
     response["ETag"] = answer.etag
     return get_conditional_response(request, etag=answer.etag, response=response)
 

@@ -5,6 +5,12 @@ Measured inside Django, middleware these two views never use (sessions, auth, me
 half of each answer. This WSGI wrapper runs the same view functions and the same middleware that shapes
 their answers (SecurityMiddleware, the CSP middleware, CommonMiddleware, XFrameOptionsMiddleware), in the
 order settings.MIDDLEWARE gives them, so both paths give the same bytes (tests/tracker/test_hot_path.py).
+
+`now` is the same for every viewer until the next hop, apart from its lifetime and Expires, which change
+once a wall second. So its rendered answer (status, headers, body) is kept per request shape, the handful
+of request values Django's answer can depend on (REQUEST_INPUTS), and given again while the route's state
+(api.NowState) is the same; the first request of each state and shape renders it through the view and
+middleware as above. `time` changes every millisecond and is rendered for every request.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,7 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from tracker.api import now_view, time_view
+from locations.clock import wall_now
+from locations.live import LiveRouteUnavailable
+from tracker.api import NowState, now_state, now_view, time_view
 
 # The middleware whose request or response side touches these answers. Everything else in
 # settings.MIDDLEWARE leaves them as they are: no session, user, message or CSRF token is read or set.
@@ -27,7 +35,27 @@ ANSWER_MIDDLEWARE = (
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 )
 
+# The request values that Django's answer to GET or HEAD of `now` can depend on: the method, the host and
+# scheme (ALLOWED_HOSTS, the SSL redirect, HSTS), the path and query string (redirects name them) and the
+# conditional headers (get_conditional_response). Settings add the proxy headers they make Django read.
+REQUEST_INPUTS = (
+    "REQUEST_METHOD",
+    "SCRIPT_NAME",
+    "QUERY_STRING",
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+# Request shapes kept at most; past that the memo starts again, so odd query strings cannot grow it.
+MEMO_SHAPES = 64
+
 StartResponse = Callable[..., object]
+Rendered = tuple[NowState, str, list[tuple[str, str]], bytes]
 
 
 def _never_called(request: HttpRequest) -> HttpResponse:
@@ -44,23 +72,55 @@ class HotPath:
         self.middleware = [
             import_string(path)(_never_called) for path in settings.MIDDLEWARE if path in ANSWER_MIDDLEWARE
         ]
+        self.request_inputs = REQUEST_INPUTS + _inputs_named_by_settings()
+        # Request shape -> the last answer rendered for it. Threads share it: a dict's get and set are atomic,
+        # and two threads rendering the same state store equal bytes.
+        self.rendered: dict[tuple[object, ...], Rendered] = {}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         view = self.views.get(environ.get("PATH_INFO", ""))
         if view is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return self.application(environ, start_response)
+        if view is not now_view:
+            return self.render(environ, start_response, view)
+        try:
+            state = now_state(wall_now())
+        except LiveRouteUnavailable:
+            # The view answers this itself (503); nothing to keep.
+            return self.render(environ, start_response, view)
+        shape = tuple(environ.get(name) for name in self.request_inputs)
+        kept = self.rendered.get(shape)
+        if kept is not None and kept[0].same_as(state):
+            _state, status, headers, body = kept
+            start_response(status, list(headers))
+            return [body]
+        return self.render(environ, start_response, view, state=state, shape=shape)
+
+    def render(
+        self,
+        environ: dict,
+        start_response: StartResponse,
+        view: Callable[..., HttpResponse],
+        state: NowState | None = None,
+        shape: tuple[object, ...] | None = None,
+    ) -> Iterable[bytes]:
+        """Answer through the view and ANSWER_MIDDLEWARE; keep a `now` answer for its request shape."""
         request = WSGIRequest(environ)
         try:
             request.get_host()
         except DisallowedHost:
             # Django's own path answers a host outside ALLOWED_HOSTS (400, logged as Django logs it).
             return self.application(environ, start_response)
-        response = self.respond(request, view)
+        response = self.respond(request, (lambda r: view(r, state=state)) if state is not None else view)
         # As django.core.handlers.wsgi.WSGIHandler emits a response; close() still sends request_finished.
         response._handler_class = WSGIHandler
         status = f"{response.status_code} {response.reason_phrase}"
         headers = [*response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())]
-        start_response(status, headers)
+        if shape is not None and not response.cookies and not response.streaming:
+            if len(self.rendered) >= MEMO_SHAPES:
+                self.rendered.clear()
+            self.rendered[shape] = (state, status, headers, response.content)
+        start_response(status, list(headers))
         return response
 
     def respond(self, request: HttpRequest, view: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
@@ -78,3 +138,17 @@ class HotPath:
         for middleware in reversed(self.middleware[:reached]):
             response = middleware.process_response(request, response)
         return response
+
+
+def _inputs_named_by_settings() -> tuple[str, ...]:
+    """The request headers that settings make Django read on the way to `now`'s answer."""
+    names = []
+    if settings.SECURE_PROXY_SSL_HEADER:
+        names.append(settings.SECURE_PROXY_SSL_HEADER[0])
+    if settings.USE_X_FORWARDED_HOST:
+        names.append("HTTP_X_FORWARDED_HOST")
+    if settings.USE_X_FORWARDED_PORT:
+        names.append("HTTP_X_FORWARDED_PORT")
+    if settings.DISALLOWED_USER_AGENTS:
+        names.append("HTTP_USER_AGENT")
+    return tuple(names)

@@ -20,7 +20,7 @@ def test_the_app_servers_are_built_from_the_dockerfile_and_run_its_command():
         assert service["build"] == {"context": "..", "dockerfile": "Dockerfile"}
         # No command of their own: the image's CMD, which tests/test_dockerfile.py and the topology run.
         assert "command" not in service
-    assert dockerfile_command()[0] == "gunicorn"
+    assert dockerfile_command() == ["python", "serve.py"]
 
 
 def test_every_app_server_reads_the_same_clock_anchor_and_settings():
@@ -37,7 +37,7 @@ def test_the_cache_runs_the_shipped_vcl_in_front_of_the_app_servers():
     assert vcl.startswith("/etc/varnish/") and (VARNISH_DIR / vcl.removeprefix("/etc/varnish/")).exists()
     assert "vcl_path=/etc/varnish" in command
     backends = re.findall(r'\.host = "([^"]+)";\s*\.port = "(\d+)";', (VARNISH_DIR / "origin.vcl").read_text())
-    # The image listens on 8000 (Dockerfile EXPOSE, gunicorn.conf.py in production).
+    # The image listens on 8000 (Dockerfile EXPOSE, serve.py in production).
     assert backends == [(name, "8000") for name in APP_SERVERS]
     assert set(varnish["depends_on"]) == set(APP_SERVERS)
 

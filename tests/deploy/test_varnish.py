@@ -62,7 +62,7 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[i
 def topology(tmp_path: Path):
     """Two app servers sharing one rehearsal clock behind varnishd with the shipped VCL; stopped by pid."""
     _needs(Path("/usr/sbin/varnishd"))
-    origin = prepare_origin(tmp_path, hop_rows(), lead_seconds=3, speed=SPEED, GUNICORN_ACCESS_LOG="true")
+    origin = prepare_origin(tmp_path, hop_rows(), lead_seconds=3, speed=SPEED, WEB_ACCESS_LOG="true")
     servers = [start_app_server(origin, tmp_path, f"app{number}") for number in (1, 2)]
     varnish = None
     try:

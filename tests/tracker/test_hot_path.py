@@ -1,5 +1,8 @@
 """The hot path answers /api/v1/now and /api/v1/time with exactly the bytes Django's full request cycle gives."""
 
+import datetime as dt
+import json
+
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -7,7 +10,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 
 from tests.tracker.conftest import utc
-from tracker.hot_path import HotPath
+from tracker.hot_path import MEMO_SHAPES, HotPath
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +121,84 @@ def test_the_hot_path_answers_without_djangos_request_cycle(live, time_machine, 
     status, _headers, body = _answer(HotPath(full_cycle), RequestFactory().get(path).environ)
 
     assert status == "200 OK" and body.startswith(b"{")
+
+
+def _pair(hot: HotPath, django: WSGIHandler, path: str = "/api/v1/now", **headers: str) -> tuple[tuple, tuple]:
+    """One request answered by a long-lived hot path and by Django's full cycle, in that order."""
+    environ = RequestFactory().get(path, **headers).environ
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        return _answer(hot, environ), _answer(django, environ)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _body(answer: tuple) -> dict:
+    return json.loads(answer[2])
+
+
+def test_a_kept_now_answer_changes_when_its_lifetime_and_when_the_hop_come(live, time_machine):
+    time_machine.move_to(FLYING, tick=False)
+    django = WSGIHandler()
+    hot = HotPath(django)
+    first, full = _pair(hot, django)
+    assert first == full
+    hop = utc(_body(first)["next_hop_at"])
+
+    # Twice in the same moment: the kept answer, still Django's bytes.
+    assert _pair(hot, django)[0] == first
+    # A second later the lifetime and Expires have moved on; so has the kept answer.
+    time_machine.move_to(FLYING + dt.timedelta(seconds=1), tick=False)
+    later, full = _pair(hot, django)
+    assert later == full and later != first
+    # The last moment before the hop and the first after it.
+    time_machine.move_to(hop - dt.timedelta(milliseconds=1), tick=False)
+    before, full = _pair(hot, django)
+    assert before == full and _body(before)["visited"] == _body(first)["visited"]
+    assert dict(before[1])["Cache-Control"].startswith("public, max-age=0,")
+    time_machine.move_to(hop, tick=False)
+    after, full = _pair(hot, django)
+    assert after == full
+    assert _body(after)["visited"] == _body(first)["visited"] + 1
+
+
+def test_conditional_and_plain_requests_are_kept_apart(live, time_machine):
+    time_machine.move_to(FLYING, tick=False)
+    django = WSGIHandler()
+    hot = HotPath(django)
+    plain, _full = _pair(hot, django)
+
+    revalidated, full = _pair(hot, django, HTTP_IF_NONE_MATCH=_etag(plain[1]))
+    assert revalidated == full and revalidated[0].startswith("304")
+    stale, full = _pair(hot, django, HTTP_IF_NONE_MATCH='"0.0000000000000000"')
+    assert stale == full and stale[0] == "200 OK"
+    assert _pair(hot, django) == (plain, plain)
+
+
+def test_behind_the_tls_proxy_redirects_and_hsts_are_djangos_for_each_request(live, time_machine, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    time_machine.move_to(FLYING, tick=False)
+    django = WSGIHandler()
+    hot = HotPath(django)
+
+    for query in ("", "?a=1", "?a=2"):
+        redirected, full = _pair(hot, django, f"/api/v1/now{query}")
+        assert redirected == full
+        assert dict(redirected[1])["Location"] == f"https://testserver/api/v1/now{query}"
+    secure, full = _pair(hot, django, HTTP_X_FORWARDED_PROTO="https")
+    assert secure == full and secure[0] == "200 OK"
+    assert "Strict-Transport-Security" in dict(secure[1])
+
+
+def test_odd_query_strings_cannot_grow_what_is_kept(live, time_machine):
+    time_machine.move_to(FLYING, tick=False)
+    hot = HotPath(WSGIHandler())
+
+    for number in range(MEMO_SHAPES * 3):
+        _answer(hot, RequestFactory().get(f"/api/v1/now?n={number}").environ)
+
+    assert 0 < len(hot.rendered) <= MEMO_SHAPES
