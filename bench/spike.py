@@ -5,7 +5,8 @@ front of two app servers running the Dockerfile's command, one rehearsal clock w
 
 1. after each of three hops, fires the clients within one second (asyncio, raw HTTP/1.1, one connection
    each, at most --pool open at once) and reports origin requests for /api/v1/now in that hop (from the app
-   servers' access logs), errors, clients that got the stop from before the hop, and p50/p99;
+   servers' access logs), errors, clients that got the stop from before the hop, p50/p99, how many different
+   stops the clients were shown and when the burst ended after the hop (past the next hop, a second stop);
 2. kills both app servers half a second before a hop, keeps asking for --outage seconds, starts them again,
    and reports how long clients kept getting the last answer and when they got the new stop.
 
@@ -114,7 +115,10 @@ def main() -> None:
             wait_for(f"http://127.0.0.1:{port}/api/v1/now", varnish, work / "varnish.log")
             logs = [log for _p, _port, log in servers]
             print(f"{options.clients} clients within 1 s after each hop, at most {options.pool} connections open")
-            print(f"{'hop':<5}{'origin now':>11}{'errors':>8}{'pre-hop':>9}{'p50 ms':>9}{'p99 ms':>9}")
+            print(
+                f"{'hop':<5}{'origin now':>11}{'errors':>8}{'pre-hop':>9}{'p50 ms':>9}{'p99 ms':>9}"
+                f"{'stops':>7}{'ends s':>9}"
+            )
             for number in range(1, 4):
                 visited, hop = next_hop(port)
                 hop_wall = origin.wall_time(hop)
@@ -122,16 +126,20 @@ def main() -> None:
                 before = sum(origin_requests(log, "/api/v1/now") for log in logs)
                 time.sleep(max(0.0, hop_wall + 0.01 - time.time()))
                 results = asyncio.run(burst(port, options.clients, options.pool))
+                # A starved machine can stretch the burst past the next hop, whose stop is a fetch of its own.
+                burst_end = time.time() - hop_wall
                 time.sleep(0.3)
                 fetched = sum(origin_requests(log, "/api/v1/now") for log in logs) - before
                 errors = sum(1 for status, _a, _s in results if status != 200)
                 stale = sum(1 for _s, answer, _t in results if answer is not None and answer["visited"] <= visited)
                 latencies = [seconds for _s, _a, seconds in results]
+                stops = len({answer["visited"] for _s, answer, _t in results if answer is not None})
                 if options.counters:
                     print(varnish_counters(workdir))
                 print(
                     f"{number:<5}{fetched:>11}{errors:>8}{stale:>9}"
                     f"{percentile(latencies, 0.5):>9.1f}{percentile(latencies, 0.99):>9.1f}"
+                    f"{stops:>7}{burst_end:>9.1f}"
                 )
 
             # The outage: both app servers killed half a second before a hop, then started again.

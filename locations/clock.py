@@ -60,6 +60,16 @@ def route_time_at(wall: dt.datetime) -> dt.datetime:
     return rehearsal.start + (wall - rehearsal.anchor) * rehearsal.speed
 
 
+def wall_time_at(route: dt.datetime) -> dt.datetime | None:
+    """The wall time at which the route clock shows `route`; None when a frozen rehearsal never gets there."""
+    rehearsal: Rehearsal | None = settings.TRACKER_CLOCK
+    if rehearsal is None:
+        return route
+    if rehearsal.speed == 0:
+        return None
+    return rehearsal.anchor + (route - rehearsal.start) / rehearsal.speed
+
+
 def route_now() -> dt.datetime:
     """What time it is on the route: real time, or the rehearsal's time."""
     return route_time_at(wall_now())

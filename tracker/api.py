@@ -11,7 +11,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
-from locations.clock import clock_speed, route_time_at, wall_now
+from locations.clock import clock_speed, route_time_at, wall_now, wall_time_at
 from locations.live import Answer, answer_at, due_count, encode, etag_for, iso_z, live_route, trail
 from tracker.decorators import api_get, json_error
 
@@ -57,6 +57,20 @@ def time_view(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 (Django pas
     return response
 
 
+def hop_wall_seconds(next_hop: dt.datetime | None) -> str | None:
+    """The wall moment of `next_hop` as Unix seconds with three decimals, never after it; None when there is
+    no next hop or the clock never reaches it. A cache uses it to keep an answer to the millisecond of the hop
+    (deploy/varnish/tracker.vcl): max-age counts whole seconds, so it ends up to a second early."""
+    wall = wall_time_at(next_hop) if next_hop is not None else None
+    if wall is None:
+        return None
+    milliseconds = math.floor(wall.timestamp() * 1000)
+    # Float rounding must never name a moment after the hop: ask the clock itself.
+    while route_time_at(dt.datetime.fromtimestamp(milliseconds / 1000, dt.UTC)) > next_hop:
+        milliseconds -= 1
+    return f"{milliseconds // 1000}.{milliseconds % 1000:03d}"
+
+
 @dataclass(frozen=True)
 class NowState:
     """Everything /api/v1/now's answer at one wall moment depends on, apart from the request itself.
@@ -98,6 +112,8 @@ def now_view(request: HttpRequest, *, state: NowState | None = None) -> HttpResp
     )
     response["Expires"] = http_date(state.expires)
     response["ETag"] = answer.etag
+    if (hop := hop_wall_seconds(answer.next_hop_at)) is not None:
+        response["Tracker-Next-Hop"] = hop
     return get_conditional_response(request, etag=answer.etag, response=response)
 
 

@@ -1,4 +1,4 @@
-"""WSGI entry point for the app server (serve.py): the two hottest API endpoints answered before Django's full request cycle."""
+"""WSGI entry point for the app server (serve.py): the two hottest API endpoints answered before Django."""
 
 import os
 

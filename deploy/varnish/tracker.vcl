@@ -65,8 +65,17 @@ sub vcl_backend_response {
     }
     if (bereq.url == "/api/v1/now" && beresp.status == 200 && !beresp.http.Set-Cookie) {
         # The origin counted its whole seconds before this copy arrived: let the copy go a little early,
-        # so that it can never outlive the hop by the time the answer took to get here.
+        # so that it can never outlive the hop by the time the answer took to get here (or by the clocks'
+        # difference, below).
         set beresp.ttl = beresp.ttl - 0.05s;
+        if (beresp.http.Tracker-Next-Hop
+            && std.time(beresp.http.Tracker-Next-Hop, now) - now - 0.05s < beresp.ttl + 1s) {
+            # max-age counts whole seconds, so it ends up to a second before the hop, and in that last second
+            # (max-age=0) every viewer's request would be a fetch of its own. The origin names the hop's wall
+            # moment to the millisecond: keep the answer until just before it (clocks in step by NTP).
+            # Only ever shortened or lengthened by less than a second: max-age's cap still holds.
+            set beresp.ttl = std.time(beresp.http.Tracker-Next-Hop, now) - now - 0.05s;
+        }
         if (beresp.ttl <= 0s) {
             # max-age=0: the hop is less than a second away. The built-in rules would make this a
             # hit-for-miss object for two minutes, sending the burst after the hop to the origin uncoalesced.

@@ -167,6 +167,30 @@ def test_rehearsal_lifetimes_are_wall_seconds_to_the_hop(
     assert response["Expires"] == http_date(anchor.timestamp() + max_age)
 
 
+@pytest.mark.parametrize(
+    ("speed", "route_seconds_to_hop", "wall_seconds_to_hop"),
+    [(1.0, 45, "45.000"), (60.0, 59, "0.983"), (7.0, 1, "0.142"), (3600.0, 7200, "2.000")],
+)
+def test_the_next_hops_wall_moment_is_named_to_the_millisecond_never_after_it(
+    client, time_machine, settings, live, speed, route_seconds_to_hop, wall_seconds_to_hop
+):
+    anchor = utc("2025-03-01T12:00:00Z")
+    start = utc(ARRIVALS[0]) - dt.timedelta(seconds=route_seconds_to_hop)
+    settings.TRACKER_CLOCK = Rehearsal(start=start, anchor=anchor, speed=speed)
+
+    response = now_at(client, time_machine, anchor)
+
+    whole, _, fraction = response["Tracker-Next-Hop"].partition(".")
+    assert int(whole) - int(anchor.timestamp()) == int(wall_seconds_to_hop.split(".")[0])
+    assert fraction == wall_seconds_to_hop.split(".")[1]
+
+
+def test_no_next_hop_names_no_moment(client, time_machine, settings, live):
+    assert "Tracker-Next-Hop" not in now_at(client, time_machine, utc(ARRIVALS[-1]))
+    settings.TRACKER_CLOCK = Rehearsal(start=utc(ARRIVALS[0]), anchor=utc("2025-03-01T12:00:00Z"), speed=0.0)
+    assert "Tracker-Next-Hop" not in now_at(client, time_machine, utc("2025-03-01T12:00:00Z"))
+
+
 def test_the_cap_setting_bounds_the_lifetime(client, time_machine, settings, live):
     settings.TRACKER_CACHE_CAP = 600
     response = now_at(client, time_machine, utc(ARRIVALS[1]) - dt.timedelta(seconds=300))
