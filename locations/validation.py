@@ -26,6 +26,7 @@ LOCAL_ARRIVAL = "local arrival"
 ERROR_CODES = (
     "missing_column",
     "duplicate_column",
+    "no_stops",
     "missing_value",
     "bad_number",
     "bad_coordinate",
@@ -492,6 +493,11 @@ def validate_route(table: RouteTable, night: dt.date | None = None, deadline: st
     report = Report(night=night, deadline=deadline, row_count=len(rows))
     report.errors.extend(header_findings(table.headers))
     if report.errors:
+        return report
+    if not rows:
+        # Every stop deleted, the header left: published, it would take Santa off every map mid-night.
+        message = "The sheet has its header row but no stops. Add one row per stop, from row 2 on."
+        report.errors.append(Finding(1, "city", "no_stops", "", message))
         return report
     columns = {column_name(header) for header in table.headers}
     checker = _RowChecker(night, deadline_span, deadline, columns, table.number_locale)

@@ -277,6 +277,13 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_the_sheets_own():
     assert codes(report.errors) == [(3, "country", "country_mismatch")]
 
 
+@pytest.mark.parametrize("rows", [[], [["", "", "", "", "", "", "", ""], [" "] * 8]], ids=["header-only", "blank-rows"])
+def test_a_sheet_with_its_header_but_no_stops_is_an_error(rows):
+    report = check(*rows)
+    assert codes(report.errors) == [(1, "city", "no_stops")]
+    assert "no stops" in report.errors[0].message
+
+
 def test_the_night_defaults_to_24_december_of_the_earliest_arrival_year():
     assert check(row(LONDON, "GB", "2017-12-24T21:00:00Z")).night == dt.date(2017, 12, 24)
 
@@ -285,7 +292,7 @@ def test_every_code_in_the_brief_is_known():
     assert set(ERROR_CODES) == {
         "missing_column", "missing_value", "bad_number", "bad_coordinate", "bad_time", "unknown_country",
         "country_mismatch", "unknown_timezone", "timezone_mismatch", "wrong_night", "after_deadline",
-        "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone",
+        "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone", "no_stops",
     }  # fmt: skip
     assert set(WARNING_CODES) == {"duplicate_stop", "country_alias"}
 
