@@ -1,6 +1,9 @@
 """The README's run command starts a working tracker with a rehearsal clock."""
 
+import datetime as dt
+import json
 import os
+import re
 import signal
 import time
 import urllib.request
@@ -30,6 +33,20 @@ def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tm
         assert f"Santa tracker: http://127.0.0.1:{port}/" in output
         # A newcomer sees the countdown: the rehearsal starts 90 wall seconds (90 route minutes) before take-off.
         assert "from 2026-12-24T04:59:00Z (route time)" in output
+        # The line to export for commands in another terminal names the server's own clock.
+        exported = re.search(
+            r"export (TRACKER_CLOCK_START=\S+ TRACKER_CLOCK_ANCHOR=\S+ TRACKER_CLOCK_SPEED=\S+)", output
+        )
+        assert exported, output
+        clock = dict(pair.split("=", 1) for pair in exported[1].split())
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/time", timeout=5) as response:
+            served = dt.datetime.fromisoformat(json.loads(response.read())["now"].replace("Z", "+00:00"))
+        start, anchor = (
+            dt.datetime.fromisoformat(clock[name]) for name in ("TRACKER_CLOCK_START", "TRACKER_CLOCK_ANCHOR")
+        )
+        exported_now = start + (dt.datetime.now(dt.UTC) - anchor) * float(clock["TRACKER_CLOCK_SPEED"])
+        # At 60x two wall seconds are two route minutes.
+        assert abs(served - exported_now) < dt.timedelta(minutes=2)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
