@@ -98,14 +98,21 @@ function wallUntil(route) {
   return clock.speed > 0 ? clock.wallUntil(route, Date.now()) : route - clock.routeAt;
 }
 
-function showYourZone(now) {
+function showYourZone(now, answer) {
   const minutes = Number(root.dataset.deadlineMinutes);
   if (!Number.isFinite(minutes) || minutes <= 0) {
     return;
   }
+  if (answer.revision == null) {
+    // No route is published: there is no promise to make about anyone's time zone.
+    showText("your-zone", null);
+    return;
+  }
   const rule = zoneDeadline({ routeMs: now, night: root.dataset.night, deadlineMinutes: minutes, timeZone: viewerTimeZone() });
   const words = { time: wallHour(rule.deadline, language), date: wallDay(rule.deadline, language) };
-  const sentence = { tonight: text.yourZoneTonight, on: text.yourZoneOn, passed: text.yourZonePassed }[rule.kind];
+  // Once Santa is home he has been through every time zone, even where it is not yet 10 pm (Hawaii).
+  const kind = answer.status === "finished" ? "passed" : rule.kind;
+  const sentence = { tonight: text.yourZoneTonight, on: text.yourZoneOn, passed: text.yourZonePassed }[kind];
   showText("your-zone", fill(sentence, words));
 }
 
@@ -116,7 +123,7 @@ function tick() {
     return;
   }
   const now = routeNow();
-  showYourZone(now);
+  showYourZone(now, answer);
   if (answer.status === "waiting" && answer.next_hop_at != null) {
     showText("card-note", fill(text.takesOffIn, { time: waitInWords(wallUntil(Date.parse(answer.next_hop_at)), language) }));
   }

@@ -88,6 +88,12 @@ def test_without_permission_the_distance_says_it_is_not_known(browser, site, sam
         ),
         # 3 am on Christmas Day in Toronto.
         (SAMPLE_STATES["finished"], "America/Toronto", "Santa has already been through your time zone tonight."),
+        # Santa is home (the last stop was Pago Pago at 07:22 UTC) while it is 9:23 pm in Honolulu.
+        (
+            dt.datetime(2026, 12, 25, 7, 23, tzinfo=dt.UTC),
+            "Pacific/Honolulu",
+            "Santa has already been through your time zone tonight.",
+        ),
     ],
 )
 def test_the_deadline_in_the_viewers_own_time_zone_follows_the_rule(
