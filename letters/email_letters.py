@@ -14,7 +14,7 @@ from letters.html_text import html_to_text
 from letters.languages import detect_language
 from letters.machine_mail import machine_reason
 from letters.mail_parser import MessageRefused, parse_message
-from letters.mail_text import header_text, one_line, text_from_bytes
+from letters.mail_text import clean_text, header_text, one_line, text_from_bytes
 from letters.models import Letter
 
 # A Message-ID as replies reuse it (RFC 5322 msg-id: <left@right>, no spaces); longer ones are not threaded.
@@ -70,7 +70,8 @@ def _text_of(part: EmailMessage) -> str:
     """A text part's words: decoded in the charset its bytes are in, HTML turned into text."""
     text = text_from_bytes(part.get_payload(decode=True) or b"", part.get_content_charset())
     if part.get_content_subtype() == "html":
-        text = html_to_text(text)
+        # Entities (&#x202e;) become characters only now: clean the text again.
+        text = clean_text(html_to_text(text))
     return text.strip()
 
 

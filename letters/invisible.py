@@ -1,6 +1,9 @@
 """Invisible characters out of what people type: format characters (Unicode Cf) and control characters."""
 
+import re
+import sys
 import unicodedata
+from functools import cache
 
 # Zero-width non-joiner and joiner shape the letters either side of them (Persian, the Indic scripts, emoji
 # such as 👩‍👧), so between two visible characters they stay; anywhere else they hide nothing but tricks.
@@ -30,3 +33,23 @@ def strip_invisible(text: str, keep: str = "\n\t") -> str:
                 continue
         kept.append(char)
     return "".join(kept)
+
+
+@cache
+def _format_characters() -> re.Pattern[str]:
+    """One character class of every format character (Unicode Cf) but the two joiners (built once, ~0.15 s)."""
+    ranges: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(point)) == "Cf" and chr(point) not in JOINERS:
+            if ranges and ranges[-1][1] == point - 1:
+                ranges[-1][1] = point
+            else:
+                ranges.append([point, point])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
+def strip_format_characters(text: str) -> str:
+    """TEXT without format characters (bidi overrides, zero-width spaces, BOMs...), in one regular-expression
+    pass, for texts too long for strip_invisible's walk (an emailed letter of megabytes). The joiners stay
+    wherever they are: they shape Persian, the Indic scripts and emoji."""
+    return _format_characters().sub("", text)

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
+from letters.invisible import strip_format_characters
+
 # Labels that mail clients, like browsers, read as windows-1252 (WHATWG Encoding Standard, "windows-1252"
 # labels: https://encoding.spec.whatwg.org/#names-and-labels).
 WINDOWS_1252_LABELS = {"ascii", "us-ascii", "latin-1", "latin_1", "iso8859-1", "iso-8859-1", "l1", "cp819"}
@@ -18,8 +20,11 @@ SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")
 
 
 def clean_text(text: str) -> str:
-    """TEXT with CR LF and lone CR as LF, and control characters (C0 but tab and LF, DEL, C1) removed."""
-    return LINE_ENDS_AND_CONTROLS.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
+    """TEXT with CR LF and lone CR as LF, and control characters (C0 but tab and LF, DEL, C1) and format
+    characters (bidi overrides, zero-width spaces: letters.invisible) removed, as the letter form removes them."""
+    return strip_format_characters(
+        LINE_ENDS_AND_CONTROLS.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
+    )
 
 
 def one_line(text: str, limit: int) -> str:

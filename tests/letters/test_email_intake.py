@@ -260,3 +260,24 @@ def test_nested_multipart_with_plain_text_and_an_attached_letter_scan():
 
     assert letter.text == "Dear Santa, I wrote my letter on paper too."
     assert letter.dropped_attachments.startswith("letter.pdf (application/pdf, ")
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_invisible_characters_are_taken_out_of_emailed_letters_as_out_of_the_form(subtype):
+    # A right-to-left override makes "Eve\u202egnp.exe" read "Eveexe.png"; zero-width spaces hide in words.
+    body = "Dear\u200b Santa, \u202eplease\u202c a \u2066doll\u2069. Love from us \U0001f469\u200d\U0001f467"
+    if subtype == "html":
+        body = (
+            "<p>Dear&#x200b; Santa, &#x202e;please&#x202c; a \u2066doll\u2069. "
+            "Love from us &#x1f469;&#x200d;&#x1f467;</p>"
+        )
+    message = MIMEText(body, subtype, "utf-8")
+    message["From"] = '"Eve\u202egnp.exe" <rlo@example.org>'
+    message["Subject"] = "\ufeffMy\u200b wishes\u2060"
+    message["Message-ID"] = f"<invisible-{subtype}@example.org>"
+
+    letter = ingest_message(message.as_bytes()).letter
+
+    assert letter.sender_name == "Evegnp.exe"
+    assert letter.subject == "My wishes"
+    assert letter.text == "Dear Santa, please a doll. Love from us \U0001f469\u200d\U0001f467"
