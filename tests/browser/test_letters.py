@@ -286,3 +286,26 @@ def test_a_locked_out_elf_is_told_why_and_how_to_get_back_in(page, live_server, 
     page.screenshot(path=tmp_path / f"locked-out-{viewport['width']}.png", full_page=True)
     assert Axe().run(page).violations_count == 0
     assert page.violations == []
+
+
+def test_a_letter_without_spaces_and_a_long_address_leave_every_inbox_column_in_view(browser, site, elf, tmp_path):
+    a_morning_of_letters()
+    receive_web_letter("Tom", "tom@example.org", "A" * 5000, 8, "GB", "en")
+    receive_web_letter("Z" + "\u0301" * 95, "zalgo@example.org", "Hello Santa", 8, "GB", "en")
+    ingest_message(
+        b"From: a.very.long.address.for.a.child@some-school.example.org\r\nSubject: hi\r\n\r\nDear Santa\r\n"
+    )
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    for name, width, height in VIEWPORTS:
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=name == "phone")
+        page = context.new_page()
+        log_in(page, site, "pepper", "not-a-real-password")
+        page.goto(f"{site}/admin/letters/letter/")
+        page.get_by_text("Lieber Weihnachtsmann").first.wait_for()
+        page.screenshot(path=folder / f"admin-inbox-long-{name}.png", full_page=True)
+        box = page.locator("#changelist").bounding_box()
+        for cell in page.locator("#result_list td.field-status_now").all():
+            right = cell.bounding_box()["x"] + cell.bounding_box()["width"]
+            assert right <= box["x"] + box["width"] + 1, f"{name}: a letter's status is out of view"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        context.close()

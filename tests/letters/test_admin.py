@@ -315,3 +315,16 @@ def test_the_preview_shows_the_signature_in_the_letters_language(elf_client, elf
     html = elf_client.get(page(web_letter)).text
 
     assert "Coucou\n\nGrosses bises du pôle Nord,\nPamElfa, lutin du Père Noël" in html
+
+
+def test_the_country_filter_names_each_country_once(elf_client):
+    for name in ("Tom", "Amy", "Raj"):
+        receive_web_letter(name, f"{name.lower()}@example.org", "Dear Santa", 8, "GB", "en")
+    receive_web_letter("Yuki", "yuki@example.jp", "サンタさん", 6, "JP", "ja")
+
+    response = elf_client.get("/admin/letters/letter/")
+
+    [countries] = [
+        spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "country"
+    ]
+    assert countries.lookup_choices == [("JP", "Japan"), ("GB", "United Kingdom")]

@@ -292,7 +292,8 @@ def test_every_code_in_the_brief_is_known():
     assert set(ERROR_CODES) == {
         "missing_column", "missing_value", "bad_number", "bad_coordinate", "bad_time", "unknown_country",
         "country_mismatch", "unknown_timezone", "timezone_mismatch", "wrong_night", "after_deadline",
-        "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone", "no_stops",
+        "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone",
+        "no_stops",
     }  # fmt: skip
     assert set(WARNING_CODES) == {"duplicate_stop", "country_alias"}
 
