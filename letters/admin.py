@@ -350,7 +350,7 @@ class LetterAdmin(admin.ModelAdmin):
                 if template is None:
                     messages.error(request, "Pick a template first.")
                 else:
-                    draft["body"] = fill_template(template.body, letter, persona)
+                    draft["body"] = fill_template(template.body, letter, persona, template.language)
             elif action == "preview":
                 draft["preview"] = True
             else:

@@ -153,8 +153,8 @@ def base_language(tag: str) -> str:
 
 # What a template may say; each is filled from the letter or the persona signing the reply.
 PLACEHOLDERS = {
-    "name": "the writer's name as they gave it (or 'friend')",
-    "country": "the country they chose on the form, in English (or 'your country')",
+    "name": "the writer's name as they gave it (or 'friend', in the template's language)",
+    "country": "the country they chose on the form, in the template's language (or 'your country')",
     "persona": "the name of the persona signing the reply",
 }
 
@@ -168,8 +168,14 @@ def check_template_body(body: str) -> None:
     for name, spec, conversion in fields:
         if name is None:
             continue
-        if name not in PLACEHOLDERS or spec or conversion:
-            known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+        known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+        if name in PLACEHOLDERS and (spec or conversion):
+            # Shown as written: "{name:>30}" is not "{name}", and saying so would contradict the list below.
+            written = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+            raise ValidationError(
+                f"The template writes {written}; placeholders take nothing after the name. Write {{{name}}}."
+            )
+        if name not in PLACEHOLDERS:
             raise ValidationError(f"The template uses {{{name}}}, which is not a placeholder. Use only {known}.")
 
 

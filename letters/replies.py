@@ -4,33 +4,48 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 
+from babel import UnknownLocaleError
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
 
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
 from letters.mail_text import one_line
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
 from letters.sending import schedule_send
-from locations.geography import public_country_name
+from locations.geography import country_names_in, public_country_name
 
 MAX_REPLY_LENGTH = 10_000
 
 
-def fill_template(body: str, letter: Letter, persona: ElfPersona) -> str:
-    """The template's text for one letter."""
+def fill_template(body: str, letter: Letter, persona: ElfPersona, language: str = "") -> str:
+    """The template's text for one letter, its placeholders in LANGUAGE (the template's own language; the
+    letter's when not given): the writer's name or a word for "friend", and their country's name (CLDR's)."""
     check_template_body(body)
-    return body.format_map(
-        {
-            "name": letter.sender_name or "friend",
-            "country": public_country_name(letter.country) if letter.country else "your country",
-            "persona": persona.name,
-        }
-    )
+    language = language or reply_language(letter)
+    with translation.override(language):
+        return body.format_map(
+            {
+                "name": letter.sender_name or gettext("friend"),
+                "country": _country_name(letter.country, language) if letter.country else gettext("your country"),
+                "persona": persona.name,
+            }
+        )
+
+
+def _country_name(alpha_2: str, language: str) -> str:
+    """The country's name in LANGUAGE as CLDR gives it ('Kanada' in de); the English one for an unknown language."""
+    try:
+        names = dict(country_names_in(translation.to_locale(language)))
+    except (UnknownLocaleError, ValueError):
+        return public_country_name(alpha_2)
+    return names.get(alpha_2) or public_country_name(alpha_2)
 
 
 def personas_for(user: AbstractBaseUser) -> QuerySet[ElfPersona]:
@@ -41,14 +56,16 @@ def personas_for(user: AbstractBaseUser) -> QuerySet[ElfPersona]:
 
 
 def reply_subject(letter: Letter) -> str:
-    """'Re: ' and the letter's subject (one line, at most 300 characters) for email, a fixed one for the web form.
+    """'Re: ' and the letter's subject (one line, at most 300 characters) for email; for the web form a fixed
+    one in the letter's language.
 
     The subject came from a stranger: a line break in it (an encoded CR LF) would make every send fail.
     """
     subject = one_line(letter.subject, 290)
     if letter.source == Letter.Source.EMAIL and subject:
         return subject if subject.lower().startswith("re:") else f"Re: {subject}"
-    return "A letter from the North Pole"
+    with translation.override(reply_language(letter)):
+        return gettext("A letter from the North Pole")
 
 
 def compose(body: str, persona: ElfPersona, language: str) -> str:
@@ -134,7 +151,7 @@ def reply_from_template(
     for letter in letters:
         try:
             localized = in_language_of(template, letter)
-            body = fill_template(localized.body, letter, persona)
+            body = fill_template(localized.body, letter, persona, localized.language)
             result.replies.append(reply_as(persona, letter, body, author=author, template=localized))
         except (LetterRefused, ValidationError) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

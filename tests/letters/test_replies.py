@@ -142,12 +142,31 @@ def test_templates_fill_the_name_country_and_persona(web_letter, pamelfa):
 
 
 @pytest.mark.parametrize(
+    ("language", "filled", "subject"),
+    [
+        ("de", "Hallo liebes Kind aus Kanada, dein PamElfa.", "Ein Brief vom Nordpol"),
+        ("ja", "Hallo おともだち aus カナダ, dein PamElfa.", "北極からのおてがみ"),
+        ("en", "Hallo friend aus Canada, dein PamElfa.", "A letter from the North Pole"),
+    ],
+)
+def test_placeholders_and_the_subject_are_in_the_letters_language(pamelfa, elf, mailoutbox, language, filled, subject):
+    letter = receive_web_letter("Kim", "kim@example.org", "Lieber Weihnachtsmann", 8, "CA", language)
+    # A letter whose writer gave no name (an email from a bare address) is addressed with a friendly word.
+    Letter.objects.filter(pk=letter.pk).update(sender_name="")
+    letter.refresh_from_db()
+
+    assert fill_template("Hallo {name} aus {country}, dein {persona}.", letter, pamelfa) == filled
+    deliver_reply(reply_as(pamelfa, letter, "Frohe Weihnachten!", author=elf).pk)
+    assert mailoutbox[0].subject == subject
+
+
+@pytest.mark.parametrize(
     ("body", "message"),
     [
         ("Dear {child}", "{child}, which is not a placeholder"),
         ("Dear {name.__class__}", "not a placeholder"),
-        ("Dear {name!r}", "not a placeholder"),
-        ("Dear {name:>30}", "not a placeholder"),
+        ("Dear {name!r}", "writes {name!r}; placeholders take nothing after the name. Write {name}."),
+        ("Dear {name:>30}", "writes {name:>30}; placeholders take nothing after the name. Write {name}."),
         ("Dear {name", "stray"),
     ],
 )
