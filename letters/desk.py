@@ -32,6 +32,8 @@ class NewElf:
 
     user: AbstractBaseUser
     user_created: bool
+    # False when the user was already a staff elf (a second run changes nothing).
+    made_an_elf: bool
     persona: ElfPersona | None
     persona_created: bool
 
@@ -45,9 +47,12 @@ def add_elf(username: str, persona_name: str = "") -> NewElf:
         user, user_created = get_user_model().objects.get_or_create(username=username)
         if user_created:
             user.set_unusable_password()
-        user.is_staff = True
-        user.save()
-        user.groups.add(Group.objects.get(name=ELVES_GROUP))
+        elves = Group.objects.get(name=ELVES_GROUP)
+        made_an_elf = not (user.is_staff and user.groups.filter(pk=elves.pk).exists())
+        if made_an_elf:
+            user.is_staff = True
+            user.save()
+            user.groups.add(elves)
         persona, persona_created = None, False
         if persona_name:
             persona, persona_created = ElfPersona.objects.get_or_create(
@@ -60,7 +65,7 @@ def add_elf(username: str, persona_name: str = "") -> NewElf:
                     if language != "en"
                 )
             persona.signers.add(user)
-    return NewElf(user, user_created, persona, persona_created)
+    return NewElf(user, user_created, made_an_elf, persona, persona_created)
 
 
 @dataclass

@@ -283,6 +283,11 @@ def test_a_locked_out_elf_is_told_why_and_how_to_get_back_in(page, live_server, 
     page.get_by_role("heading", name="Login locked").wait_for()
     assert "Try again 60 minutes after the last wrong password." in page.inner_text("#content")
     assert "Access attempts" in page.inner_text("#content")
+    assert "axes_reset_ip" in page.inner_text("#content")
+    # The site's own name, as on the login page; nothing of Django's default branding or a dangling "Home".
+    assert page.title() == "Login locked | Santa tracker admin"
+    assert page.get_by_role("link", name="Santa tracker").is_visible()
+    assert not page.locator(".breadcrumbs").count()
     page.screenshot(path=tmp_path / f"locked-out-{viewport['width']}.png", full_page=True)
     assert Axe().run(page).violations_count == 0
     assert page.violations == []

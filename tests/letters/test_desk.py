@@ -39,8 +39,10 @@ def test_add_elf_on_an_existing_user_keeps_their_password_and_an_existing_person
     persona = ElfPersona.objects.create(name="PamElfa", signature="Hugs, PamElfa")
 
     printed = add_elf("holly", "--persona", "PamElfa")
-    add_elf("holly", "--persona", "PamElfa")  # again: nothing more
+    again = add_elf("holly", "--persona", "PamElfa")
 
+    assert printed.startswith("Made holly an elf: staff, in the Elves group.")
+    assert again.startswith("holly is already an elf (staff, in the Elves group): nothing changed.")
     user.refresh_from_db()
     assert user.check_password("a-password-she-chose") and user.is_staff
     assert user.groups.filter(name="Elves").count() == 1

@@ -24,7 +24,12 @@ class Command(BaseCommand):
         except Group.DoesNotExist as missing:
             raise CommandError(f"There is no {ELVES_GROUP} group: run manage.py migrate first.") from missing
         name = elf.user.get_username()
-        self.stdout.write(f"{'Created' if elf.user_created else 'Updated'} {name}: staff, in the {ELVES_GROUP} group.")
+        if elf.user_created:
+            self.stdout.write(f"Created {name}: staff, in the {ELVES_GROUP} group.")
+        elif elf.made_an_elf:
+            self.stdout.write(f"Made {name} an elf: staff, in the {ELVES_GROUP} group.")
+        else:
+            self.stdout.write(f"{name} is already an elf (staff, in the {ELVES_GROUP} group): nothing changed.")
         if elf.persona is not None:
             made = "a new persona, with a signature in each template language" if elf.persona_created else "existing"
             self.stdout.write(f"{name} may sign as {elf.persona.name} ({made}).")
