@@ -23,7 +23,11 @@ def country_choices() -> list[tuple[str, str]]:
 class LetterForm(forms.Form):
     """The public "Write to Santa" form, in the page's language (Django translates its own error messages)."""
 
-    name = forms.CharField(label=gettext_lazy("Your name"), max_length=MAX_NAME_LENGTH)
+    # dir="auto": a name or letter in another script than the page's reads in its own direction (a Latin
+    # letter on the Arabic page keeps its "!" at the end).
+    name = forms.CharField(
+        label=gettext_lazy("Your name"), max_length=MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
     email = forms.EmailField(
         label=gettext_lazy("Email address for Santa's reply"),
         help_text=gettext_lazy("A grown-up's address is fine. We only use it to answer this letter."),
@@ -32,7 +36,7 @@ class LetterForm(forms.Form):
     message = forms.CharField(
         label=gettext_lazy("Your letter"),
         max_length=MAX_LETTER_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 60, "dir": "auto"}),
     )
     age = forms.IntegerField(
         label=gettext_lazy("How old are you? (optional)"), required=False, min_value=1, max_value=120

@@ -361,3 +361,10 @@ def test_nothing_about_letters_is_public(client, web_letter):
     response = client.get("/admin/letters/letter/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_name_and_the_letter_take_the_direction_of_what_is_written_in_them(client):
+    page = client.get("/ar/letters/write/").text
+
+    assert re.search(r'<textarea[^>]*name="message"[^>]*dir="auto"|<textarea[^>]*dir="auto"[^>]*name="message"', page)
+    assert re.search(r'<input[^>]*name="name"[^>]*dir="auto"|<input[^>]*dir="auto"[^>]*name="name"', page)

@@ -402,3 +402,16 @@ def test_a_held_revision_shows_its_own_margin_chart(organiser_client, two_revisi
     assert '<svg class="margin-chart"' in response.text
     assert "Every stop's margin (1)" in response.text
     assert [margin.place for margin in response.context["margins"]] == ["Kiritimati, Line Islands, KI"]
+
+
+def test_added_stops_that_are_due_are_said_to_appear_at_once(organiser_client, small_route, settings):
+    # The route clock after the night (a frozen rehearsal): every stop of the sheet is due.
+    after = dt.datetime(2026, 12, 26, 12, tzinfo=dt.UTC)
+    settings.TRACKER_CLOCK = Rehearsal(start=after, anchor=after, speed=0.0)
+    first = publish_table(route_table(small_route), "test").revision
+
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[first.pk]))
+
+    assert "Added: 5 (5 would appear at once)" in response.text
+    assert response.text.count("<strong>appears at once</strong>") == 5
+    assert "already visible" not in response.text
