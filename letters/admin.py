@@ -20,7 +20,7 @@ from django.utils.timezone import localtime
 
 from letters import claims
 from letters.claims import LetterRefused
-from letters.forms import BulkReplyForm, ReplyForm
+from letters.forms import BulkReplyForm, ReplyForm, ReplyTemplateForm
 from letters.intake import retry_quarantined
 from letters.languages import language_name, reply_language
 from letters.models import (
@@ -481,6 +481,7 @@ class ElfPersonaAdmin(admin.ModelAdmin):
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
+    form = ReplyTemplateForm
     list_display = ("name", "language", "start")
     list_filter = ("language",)
     search_fields = ("name", "body")

@@ -1,13 +1,14 @@
 """Forms: the public letter to Santa, and the elves' reply and bulk-reply forms."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from letters.invisible import strip_invisible
 from letters.languages import language_name, reply_language
-from letters.models import ElfPersona, Letter, ReplyTemplate
+from letters.models import ElfPersona, Letter, ReplyTemplate, base_language
 from letters.replies import MAX_REPLY_LENGTH, personas_for, templates_by_language
 from locations.geography import country_names_in
 
@@ -117,3 +118,25 @@ class BulkReplyForm(forms.Form):
     def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = personas_for(user)
+
+
+def template_languages(current: str = "") -> list[tuple[str, str]]:
+    """The languages a reply template can be written in: the site's, by name ("German (Deutsch)"), and
+    CURRENT when an older template has another; first the choice of no language in particular."""
+    codes = {base_language(code) for code, _name in settings.LANGUAGES} | ({current} if current else set())
+    named = sorted(((code, language_name(code)) for code in codes), key=lambda choice: choice[1])
+    return [("", "Any language (used when a letter's own has no template)"), *named]
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    """A reply template in the admin; its language picked from the site's, never typed."""
+
+    language = forms.ChoiceField(required=False, help_text="Letters in this language see it first.")
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "language", "body"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = template_languages(self.instance.language if self.instance else "")

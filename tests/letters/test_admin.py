@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from letters import claims
 from letters.intake import receive_web_letter
-from letters.models import ElfPersona, Letter, Reply
+from letters.models import ElfPersona, Letter, Reply, ReplyTemplate
 from letters.sending import deliver_reply
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +328,15 @@ def test_the_country_filter_names_each_country_once(elf_client):
         spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "country"
     ]
     assert countries.lookup_choices == [("JP", "Japan"), ("GB", "United Kingdom")]
+
+
+def test_a_templates_language_is_picked_from_the_sites_not_typed(admin_client):
+    add = "/admin/letters/replytemplate/add/"
+    page = admin_client.get(add).text
+    assert '<option value="de">German (Deutsch)</option>' in page
+
+    typed = admin_client.post(add, {"name": "Thanks", "language": "german", "body": "Danke, {name}!"})
+    assert typed.status_code == 200 and "Select a valid choice" in typed.text
+    picked = admin_client.post(add, {"name": "Thanks", "language": "de", "body": "Danke, {name}!"})
+    assert picked.status_code == 302
+    assert ReplyTemplate.objects.filter(name="Thanks", language="de").exists()
