@@ -263,13 +263,18 @@ async function onAnswer(answer, clock) {
   root.dataset.status = answer.status;
 }
 
+/** What the connection note says: "this is the last known stop" only when the page has shown one. */
+function connectionNote() {
+  return navigator.onLine === false && state.answer !== null ? text.offline : text.reconnecting;
+}
+
 const scheduler = new HopScheduler({
   fetchNow,
   sync: () => syncClock({ fetchTime }),
   onAnswer,
   onTrouble: () => {
     // The last known stop stays on the card and the map; only this note says the news may be old.
-    showText("connection", navigator.onLine === false ? text.offline : text.reconnecting);
+    showText("connection", connectionNote());
   },
   cap: Number(root.dataset.cacheCap) || undefined,
 });
@@ -285,7 +290,7 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 window.addEventListener("online", () => scheduler.wake());
-window.addEventListener("offline", () => showText("connection", text.offline));
+window.addEventListener("offline", () => showText("connection", connectionNote()));
 window.addEventListener("pageshow", (event) => {
   if (event.persisted) {
     scheduler.wake();

@@ -131,6 +131,8 @@ def test_offline_the_page_opens_from_the_worker_says_it_is_reconnecting_and_reco
         page.reload()
         page.wait_for_selector("#connection:not([hidden])", timeout=15_000)
         assert page.is_visible("#map")
+        # No stop is known to this page (the API is never kept): it must not claim to show the last one.
+        assert page.inner_text("#connection") == "Lost touch with the North Pole; trying again…"
         context.set_offline(False)
         page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=30_000)
         page.wait_for_selector("#connection", state="hidden", timeout=10_000)
