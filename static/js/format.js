@@ -34,8 +34,10 @@ export function countryName(stop, language) {
 export function placeName(stop, language) {
   const country = countryName(stop, language);
   const parts = [];
-  // Each name once: "Nukunonu, Tokelau" rather than "Nukunonu, Tokelau, Tokelau".
-  for (const name of [stop.city, stop.region, country]) {
+  // Each name once: "Nukunonu, Tokelau" rather than "Nukunonu, Tokelau, Tokelau". The sheet's region is in
+  // the organisers' English, so in Arabic it repeats the country under its English name: leave it out too.
+  const region = stop.region && stop.region === stop.country_name ? "" : stop.region;
+  for (const name of [stop.city, region, country]) {
     if (name && !parts.includes(name)) {
       parts.push(name);
     }

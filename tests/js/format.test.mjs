@@ -43,6 +43,8 @@ test("the country name is CLDR's, as people say it, in the page language; the AP
 test("a name is never repeated", () => {
   const nukunonu = { city: "Nukunonu", region: "Tokelau", country: "TK", country_name: "Tokelau" };
   assert.equal(placeName(nukunonu, "en"), "Nukunonu, Tokelau");
+  // The region in the sheet's English is the country's English name: not said again in Arabic.
+  assert.equal(placeName({ ...nukunonu, country_name: "Tokelau" }, "ar"), "Nukunonu, توكيلاو");
   assert.equal(placeName({ city: "Apia", region: "", country: "WS" }, "en"), "Apia, Samoa");
 });
 
