@@ -1,5 +1,7 @@
 """The staff login holds: repeated wrong passwords lock it per username and per address (django-axes)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -82,3 +84,10 @@ def test_a_successful_login_clears_earlier_failures(client, elf, settings):
     log_in(client, "pepper", "guess-3")
     log_in(client, "pepper", "guess-4")
     assert log_in(client, "pepper", PASSWORD) == 302
+
+
+def test_admin_pages_name_the_sites_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    page = client.get("/admin/login/").text
+
+    assert re.search(r'<link rel="icon" href="/static/icons/favicon\.[0-9a-f.]*svg" type="image/svg\+xml">', page)
+    assert "Santa tracker" in page
