@@ -113,8 +113,11 @@ class Report:
             for kind, findings in (("error", self.errors), ("warning", self.warnings))
             for finding in findings
         ]
+        # Rows with errors are not stops yet; say so, or "0 stops" reads as if the file were cut short.
+        held_back = self.row_count - len(self.stops)
+        rows = f" from {self.row_count} rows: the {held_back} with errors count once fixed" if held_back > 0 else ""
         lines.append(
-            f"{len(self.stops)} stops, {len(self.errors)} errors, {len(self.warnings)} warnings "
+            f"{len(self.stops)} stops, {len(self.errors)} errors, {len(self.warnings)} warnings{rows} "
             f"(night {self.night:%Y-%m-%d}, deadline {self.deadline})."
         )
         return "\n".join(lines)
@@ -190,7 +193,7 @@ class _RowChecker:
         self.time_column = "arrival" if "arrival" in columns or LOCAL_ARRIVAL not in columns else LOCAL_ARRIVAL
         self.report_errors: list[Finding] = []
         self.report_warnings: list[Finding] = []
-        self.previous_arrival: tuple[int, dt.datetime] | None = None
+        self.previous_arrival: tuple[int, dt.datetime, str] | None = None
         self.seen_places: dict[tuple[str, str], int] = {}
 
     def error(self, row: SheetRow, column: str, code: str, message: str, value: str | None = None) -> None:
@@ -444,10 +447,11 @@ class _RowChecker:
         local = local_wall_time(arrival, zone)
         night = self.night or default_night([arrival])
         start = dt.datetime.combine(night, dt.time())
+        column = _time_column(row)
         if local < start:
             self.error(
                 row,
-                "arrival",
+                column,
                 "wrong_night",
                 f"{label}: arrives at {_clock(local)} local time ({zone}), before the night of "
                 f"{night:%d %B %Y} begins. Check the date and the offset of the arrival.",
@@ -455,33 +459,44 @@ class _RowChecker:
         elif local >= start + self.deadline:
             self.error(
                 row,
-                "arrival",
+                column,
                 "after_deadline",
                 f"{label}: arrives at {_clock(local)} local time ({zone}), at or after the "
                 f"{self.deadline_text} deadline. Move the arrival earlier or this stop later in a more westerly place.",
             )
 
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
+        column = _time_column(row)
+        # As the organiser wrote it: a local arrival is named as typed, beside the instant it is.
+        stamp = _instant(arrival)
+        if column == LOCAL_ARRIVAL:
+            stamp = f"{row.cells[LOCAL_ARRIVAL].strip()} local time, {stamp}"
         if self.previous_arrival is not None:
-            previous_row, previous = self.previous_arrival
-            stamp = _instant(arrival)
+            previous_row, previous, previous_stamp = self.previous_arrival
             if arrival < previous:
                 self.error(
                     row,
-                    "arrival",
+                    column,
                     "out_of_order",
                     f"{label}: arrives at {stamp}, earlier than row {previous_row} "
-                    f"({previous:%Y-%m-%dT%H:%M:%SZ}). Rows must be in arrival order: move the row or fix the time.",
+                    f"({previous_stamp}). Rows must be in arrival order: move the row or fix the time.",
                 )
             elif arrival == previous:
                 self.error(
                     row,
-                    "arrival",
+                    column,
                     "duplicate_time",
                     f"{label}: arrives at {stamp}, the same instant as row {previous_row}. "
                     "Give each stop its own arrival time.",
                 )
-        self.previous_arrival = (row.number, arrival)
+        self.previous_arrival = (row.number, arrival, stamp)
+
+
+def _time_column(row: SheetRow) -> str:
+    """The column the row's arrival was read from: `arrival` when it has one, else `local arrival`."""
+    if row.cells.get("arrival", "").strip() or not row.cells.get(LOCAL_ARRIVAL, "").strip():
+        return "arrival"
+    return LOCAL_ARRIVAL
 
 
 def validate_route(table: RouteTable, night: dt.date | None = None, deadline: str = "22:00") -> Report:

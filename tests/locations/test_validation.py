@@ -388,7 +388,11 @@ def test_a_header_row_in_one_cell_says_what_the_file_looks_like():
 
 def test_the_summary_counts_stops_that_passed_not_rows_read():
     report = check(row(TORONTO, "US", "2026-12-25T02:00:00Z"), row(DETROIT, "CA", "2026-12-25T02:41:00Z"))
-    assert report.as_text().splitlines()[-1].startswith("0 stops, 2 errors, 0 warnings")
+    assert (
+        report.as_text()
+        .splitlines()[-1]
+        .startswith("0 stops, 2 errors, 0 warnings from 2 rows: the 2 with errors count once fixed")
+    )
     assert report.as_dict()["stops"] == 0
     half = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z"), row(DETROIT, "CA", "2026-12-25T02:41:00Z"))
     assert half.as_text().splitlines()[-1].startswith("1 stops, 1 errors")
@@ -475,6 +479,27 @@ def test_a_local_arrival_alone_is_converted_with_the_zone_at_the_coordinates():
     ]
 
 
+def test_findings_on_a_local_arrival_name_its_column_and_the_time_as_typed():
+    header = ["city", "country", "latitude", "longitude", "local arrival"]
+    report = check(
+        ["Sydney", "AU", *SYDNEY[2:], "2026-12-24 22:15"],
+        ["Kathmandu", "NP", *KATHMANDU[2:], "2026-12-24 21:00"],
+        ["Toronto", "CA", *TORONTO[2:], "2026-12-24 20:00"],
+        header=header,
+    )
+    assert codes(report.errors) == [(2, "local arrival", "after_deadline")]
+    report = check(
+        ["Toronto", "CA", *TORONTO[2:], "2026-12-24 21:00"],
+        ["Sydney", "AU", *SYDNEY[2:], "2026-12-24 21:00"],
+        header=header,
+    )
+    assert codes(report.errors) == [(3, "local arrival", "out_of_order")]
+    assert report.errors[0].value == "2026-12-24 21:00"
+    message = report.errors[0].message
+    assert "arrives at 2026-12-24 21:00 local time, 2026-12-24T10:00:00Z" in message
+    assert "earlier than row 2 (2026-12-24 21:00 local time, 2026-12-25T02:00:00Z)" in message
+
+
 def test_arrival_and_local_arrival_that_agree_pass():
     report = check(local(TORONTO, "CA", "2026-12-25T02:30:00Z", "2026-12-24 21:30"), header=LOCAL_HEADER)
     assert report.errors == []
@@ -521,7 +546,7 @@ def test_local_arrivals_are_ordered_with_arrivals():
         local(KATHMANDU, "NP", "", "2026-12-24 21:00"),  # 15:15Z, before London
         header=LOCAL_HEADER,
     )
-    assert codes(report.errors) == [(3, "arrival", "out_of_order")]
+    assert codes(report.errors) == [(3, "local arrival", "out_of_order")]  # where its time is
 
 
 # Time-zone libraries released separately: a zone one knows and the other does not is a finding.
