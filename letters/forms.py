@@ -40,7 +40,14 @@ class LetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60, "dir": "auto"}),
     )
     age = forms.IntegerField(
-        label=gettext_lazy("How old are you? (optional)"), required=False, min_value=1, max_value=120
+        label=gettext_lazy("How old are you? (optional)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        # In a child's words rather than Django's "Ensure this value is less than or equal to 120."
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"), gettext_lazy("Please write an age from 1 to 120.")
+        ),
     )
     country = forms.ChoiceField(
         label=gettext_lazy("Where do you live? (optional)"), required=False, choices=country_choices

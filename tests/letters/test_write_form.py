@@ -292,7 +292,7 @@ def test_the_public_form_takes_no_files(client):
         ({"message": "   "}, "message", "This field is required."),
         ({"name": "n" * 101}, "name", "at most 100 characters"),
         ({"email": "not-an-address"}, "email", "Enter a valid email address."),
-        ({"age": "400"}, "age", "less than or equal to 120"),
+        ({"age": "400"}, "age", "Please write an age from 1 to 120."),
         ({"country": "XX"}, "country", "Select a valid choice."),
     ],
 )
@@ -368,3 +368,19 @@ def test_the_name_and_the_letter_take_the_direction_of_what_is_written_in_them(c
 
     assert re.search(r'<textarea[^>]*name="message"[^>]*dir="auto"|<textarea[^>]*dir="auto"[^>]*name="message"', page)
     assert re.search(r'<input[^>]*name="name"[^>]*dir="auto"|<input[^>]*dir="auto"[^>]*name="name"', page)
+
+
+@pytest.mark.parametrize(
+    ("language", "age", "message"),
+    [("en", "121", "Please write an age from 1 to 120."), ("de", "0", "Bitte schreib ein Alter von 1 bis 120.")],
+)
+def test_an_impossible_age_is_explained_in_a_childs_words(client, language, age, message):
+    with translation.override(language):
+        write = reverse("letters:write")
+
+    response = client.post(write, letter_data(age=age))
+
+    # Refused (400, as every invalid letter is), with the reason next to the field and nothing stored.
+    assert response.status_code == 400
+    assert message in response.text and "Ensure this value" not in response.text
+    assert Letter.objects.count() == 0
