@@ -132,13 +132,16 @@ def template_languages(current: str = "") -> list[tuple[str, str]]:
     CURRENT when an older template has another; first the choice of no language in particular."""
     codes = {base_language(code) for code, _name in settings.LANGUAGES} | ({current} if current else set())
     named = sorted(((code, language_name(code)) for code in codes), key=lambda choice: choice[1])
-    return [("", "Any language (used when a letter's own has no template)"), *named]
+    return [("", "Any language"), *named]
 
 
 class ReplyTemplateForm(forms.ModelForm):
     """A reply template in the admin; its language picked from the site's, never typed."""
 
-    language = forms.ChoiceField(required=False, help_text="Letters in this language see it first.")
+    language = forms.ChoiceField(
+        required=False,
+        help_text="Letters in this language see it first; one in any language is offered when theirs has none.",
+    )
 
     class Meta:
         model = ReplyTemplate
