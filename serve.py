@@ -7,7 +7,9 @@ granian parses HTTP in Rust, and with the hot path it answers /api/v1/now severa
 threaded workers on the same cores. Stop it with SIGTERM or SIGINT: workers finish their requests first.
 """
 
+import ipaddress
 import os
+import socket
 import sys
 
 from django.core.exceptions import ImproperlyConfigured
@@ -34,14 +36,42 @@ def env_positive(name: str, default: int) -> int:
 
 
 def bind_address() -> tuple[str, int]:
-    """(host, port) from WEB_BIND ("host:port" or "[ipv6]:port"): every interface in production, else loopback."""
+    """(address, port) from WEB_BIND ("0.0.0.0:8000" or "[::]:8000"): every interface in production, else
+    loopback. Raises ImproperlyConfigured for anything else (granian binds IP addresses, not host names)."""
     production = env_str("TRACKER_ENV", "development") == "production"
     text = env_str("WEB_BIND") or ("0.0.0.0:8000" if production else "127.0.0.1:8000")
     host, _, port = text.rpartition(":")
-    host = host.removeprefix("[").removesuffix("]")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ImproperlyConfigured(f"WEB_BIND must be host:port, such as 0.0.0.0:8000, not {text!r}")
+    if host.startswith("[") or host.endswith("]"):
+        bracketed = host.startswith("[") and host.endswith("]")
+        host = host[1:-1] if bracketed else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    # IPv6 addresses, and only they, come in brackets.
+    if (
+        address is None
+        or (address.version == 6) != text.startswith("[")
+        or not port.isdigit()
+        or not 0 < int(port) < 65536
+    ):
+        raise ImproperlyConfigured(
+            f"WEB_BIND must be an IP address and a port, such as 0.0.0.0:8000 or [::]:8000, not {text!r}"
+        )
     return host, int(port)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ImproperlyConfigured when another process listens on (host, port). granian shares a port it
+    binds with any server already there, so a forgotten one would quietly answer part of the traffic."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As granian binds: connections of a server just stopped (TIME_WAIT) do not count, a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ImproperlyConfigured(f"WEB_BIND {host}:{port} cannot be used: {error.strerror}") from error
 
 
 def server() -> Granian:
@@ -81,6 +111,7 @@ def server() -> Granian:
 if __name__ == "__main__":
     try:
         configured = server()
+        check_port_free(configured.bind_addr, configured.bind_port)
     except ImproperlyConfigured as error:
         sys.exit(f"serve.py: {error}")
     configured.serve()

@@ -1,5 +1,6 @@
 """serve.py, the production app server: granian configured from the environment, failing loudly on bad values."""
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,11 @@ def test_production_listens_on_every_interface_and_elsewhere_on_loopback(monkeyp
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("WEB_BIND", "8000", "WEB_BIND must be host:port"),
-        ("WEB_BIND", "localhost:99999", "WEB_BIND must be host:port"),
+        ("WEB_BIND", "8000", "WEB_BIND must be an IP address and a port"),
+        ("WEB_BIND", "127.0.0.1:99999", "WEB_BIND must be an IP address and a port"),
+        ("WEB_BIND", "localhost:8000", "WEB_BIND must be an IP address and a port"),
+        ("WEB_BIND", "[::1:8000", "WEB_BIND must be an IP address and a port"),
+        ("WEB_BIND", "::1:8000", "WEB_BIND must be an IP address and a port"),
         ("WEB_WORKERS", "0", "WEB_WORKERS must be at least 1"),
         ("WEB_THREADS", "four", "WEB_THREADS must be a whole number"),
         ("WEB_LOG_LEVEL", "loud", "WEB_LOG_LEVEL must be one of"),
@@ -59,3 +63,21 @@ def test_a_bad_setting_stops_the_server_with_its_name(name, value, message):
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"serve.py: {message}"), result.stderr
+
+
+def test_a_port_another_server_listens_on_stops_the_server_with_its_address():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        result = subprocess.run(
+            [sys.executable, "serve.py"],
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "WEB_BIND": address},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"serve.py: WEB_BIND {address} cannot be used: Address already in use")

@@ -12,6 +12,18 @@ import std;
 
 sub vcl_recv {
     set req.backend_hint = origin.backend();
+    # Header names with underscores reach Django as the dashed ones (WSGI maps both to HTTP_X_FORWARDED_PROTO),
+    # and the app server lets the last one win: a client's X_Forwarded_Proto would pass the HTTPS redirect.
+    unset req.http.X_Forwarded_Proto;
+    unset req.http.X_Forwarded_For;
+    unset req.http.X_Forwarded_Host;
+    unset req.http.X_Forwarded_Port;
+    unset req.http.X_Real_IP;
+    # The scheme the viewer used, as the TLS-ending front says it; nothing said is plain HTTP. Answers differ
+    # by it (production redirects plain HTTP), so it is part of every cache key (vcl_hash).
+    if (req.http.X-Forwarded-Proto != "https") {
+        set req.http.X-Forwarded-Proto = "http";
+    }
     if (req.restarts == 0) {
         # Only this file may ask for a stale answer (see vcl_synth), never a client.
         unset req.http.X-Tracker-Stale-If-Error;
@@ -42,6 +54,7 @@ sub vcl_recv {
 }
 
 sub vcl_hash {
+    hash_data(req.http.X-Forwarded-Proto);
     if (req.url == "/api/v1/now") {
         # The same answer under every host name the site is reached by: one copy, one fetch per hop.
         hash_data(req.url);
@@ -62,6 +75,14 @@ sub vcl_backend_response {
         # A failed fetch is never cached: a background fetch keeps the last answer, a foreground one
         # becomes a 503 that vcl_synth turns into the last answer when there is one.
         return (abandon);
+    }
+    if (!beresp.http.Cache-Control && !beresp.http.Expires) {
+        # The origin's headers are the whole policy: an answer that names no lifetime (a redirect, a 404) is
+        # never kept, so it cannot stand in for the answer other viewers should get. Not hit-for-miss either:
+        # the next viewer's request is a fetch of its own, shared as usual.
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        return (deliver);
     }
     if (bereq.url == "/api/v1/now" && beresp.status == 200 && !beresp.http.Set-Cookie) {
         # The origin counted its whole seconds before this copy arrived: let the copy go a little early,
