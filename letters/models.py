@@ -46,6 +46,7 @@ class Letter(models.Model):
     # A message with a known Message-ID is a duplicate only when this matches too.
     content_sha256 = models.CharField(max_length=64, blank=True)
     message_id_reused = models.BooleanField(
+        "Message-ID reused",
         default=False,
         help_text="An earlier letter came with the same Message-ID: this is a different letter, kept all the same",
     )

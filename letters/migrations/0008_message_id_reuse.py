@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
             field=models.BooleanField(
                 default=False,
                 help_text="An earlier letter came with the same Message-ID: this is a different letter, kept all the same",
+                verbose_name="Message-ID reused",
             ),
         ),
         migrations.AddConstraint(
