@@ -7,9 +7,15 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import pytz
-
-from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
+from locations.geography import (
+    UnclearWallTime,
+    country_mismatch,
+    local_time,
+    local_wall_time,
+    resolve_country,
+    wall_time_instant,
+    zone_at,
+)
 from locations.table import RouteTable, SheetRow, column_name
 from locations.validation import Finding, Report, parse_deadline, validate_route
 
@@ -215,18 +221,21 @@ def _with_country(place: Place, country: str) -> Place:
     )
 
 
-def _instant(zone: pytz.BaseTzInfo, local: dt.datetime, later: bool) -> int:
-    """Epoch seconds of a local wall time; for a time that is skipped or repeated, the later or earlier reading."""
-    readings = [int(zone.localize(local, is_dst=flag).timestamp()) for flag in (False, True)]
-    return max(readings) if later else min(readings)
+def _instant(zone: str, local: dt.datetime, later: bool) -> int:
+    """Epoch seconds of a local wall time; where the clocks skip or repeat it, the later or earlier reading,
+    whichever keeps a window's edge inside the night (the planner chooses its own times, so it need not ask)."""
+    try:
+        moment = wall_time_instant(local, zone)
+    except UnclearWallTime as unclear:
+        moment = unclear.readings[1 if later else 0]
+    return int(moment.timestamp())
 
 
-def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
-    zone = pytz.timezone(zone_name)
+def _window(place: Place, zone: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
     midnight = dt.datetime.combine(night, dt.time())
     earliest = _instant(zone, midnight, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
-    offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset().total_seconds() / 3600
+    offset = local_time(dt.datetime.fromtimestamp(latest, UTC), zone).utcoffset().total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
     solar = place.longitude / 15
     while solar - offset > 12:

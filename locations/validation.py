@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytz
 
 from locations.geography import (
+    UnclearWallTime,
     countries_of_zone,
     country_mismatch,
     describe,
@@ -14,6 +15,7 @@ from locations.geography import (
     resolve_country,
     same_clock,
     suggest_countries,
+    wall_time_instant,
     zone_at,
 )
 from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
@@ -374,9 +376,9 @@ class _RowChecker:
         if zone is None:
             return instant  # the coordinates are already reported; without them there is no local time
         try:
-            local_instant = pytz.timezone(zone).localize(wall, is_dst=None).astimezone(UTC)
-        except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError) as exc:
-            happens = "never happens" if isinstance(exc, pytz.NonExistentTimeError) else "happens twice"
+            local_instant = wall_time_instant(wall, zone)
+        except UnclearWallTime as unclear:
+            happens = "never happens" if unclear.skipped else "happens twice"
             self.error(
                 row,
                 LOCAL_ARRIVAL,
