@@ -16,11 +16,10 @@ from locations.geography import (
     wall_time_instant,
     zone_at,
 )
-from locations.table import RouteTable, SheetRow, column_name
-from locations.validation import Finding, Report, parse_deadline, validate_route
+from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
+from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
-ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
 DEFAULT_GAP = dt.timedelta(minutes=1)
 # Santa aims for the evening: about two hours before the deadline by the sun, kept between four hours and
 # half an hour before the deadline by the clock, so a late-running sleigh still has room.
@@ -259,24 +258,27 @@ def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_sto
 
 
 def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
-    """The planned route as sheet rows (timezone left blank: validation finds it from the coordinates)."""
+    """The planned route as sheet rows in the route's column order: the arrival as an instant (no local
+    arrival), the timezone left blank (validation finds it from the coordinates), notes only when a place has some.
+    """
     with_notes = any(stop.place.notes for stop in plan.stops)
-    header = list(ROUTE_COLUMNS) + (["notes"] if with_notes else [])
+    left_out = {LOCAL_ARRIVAL} | (set() if with_notes else {"notes"})
+    header = [name for name in ROUTE_COLUMNS if name not in left_out]
     rows = []
     for stop in plan.stops:
         place = stop.place
-        row = [
-            place.city,
-            place.region,
-            place.country,
-            repr(place.latitude),
-            repr(place.longitude),
-            stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "",
-            "" if place.presents is None else str(place.presents),
-            place.fact,
-        ]
-        rows.append(row + ([place.notes] if with_notes else []))
+        cells = {
+            "city": place.city,
+            "region": place.region,
+            "country": place.country,
+            "latitude": repr(place.latitude),
+            "longitude": repr(place.longitude),
+            "arrival": stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "presents": "" if place.presents is None else str(place.presents),
+            "fact": place.fact,
+            "notes": place.notes,
+        }
+        rows.append([cells.get(name, "") for name in header])
     return header, rows
 
 

@@ -19,7 +19,6 @@ from locations.geography import (
     zone_at,
 )
 from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
-from locations.sheet_address import column_letter
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -546,7 +545,9 @@ def header_findings(headers: list[str]) -> list[Finding]:
     for name in ROUTE_COLUMNS:
         positions = [position for position, header in enumerate(names) if header == name]
         if len(positions) > 1:
-            letters = [column_letter(position) for position in positions]
+            from openpyxl.utils import get_column_letter  # about half a second to import: only when it is needed
+
+            letters = [get_column_letter(position + 1) for position in positions]
             both = f"{', '.join(letters[:-1])} and {letters[-1]}"
             written = [headers[position] for position in positions]
             as_written = f" ({' and '.join(map(repr, written))})" if len(set(written)) > 1 else ""
