@@ -16,6 +16,7 @@ from locations.geography import (
     wall_time_instant,
     zone_at,
 )
+from locations.numbers import parse_coordinate, parse_number
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
 
@@ -100,7 +101,8 @@ class _Window:
 
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
-    """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's)."""
+    """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's) and
+    read as it reads them: numbers as the table's locale writes them."""
     headers = [name for name in table.headers if column_name(name) != "arrival"] + ["arrival"]
     rows = [SheetRow(row.number, {**row.cells, "arrival": ""}) for row in table.rows]
     report = validate_route(dataclasses.replace(table, headers=headers, rows=rows), night=night)
@@ -113,16 +115,20 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
         if row.is_blank() or row.number in rejected_rows:
             continue
         cells = {name: value.strip() for name, value in row.cells.items()}
-        # Validation accepted the cell as a whole number, perhaps with thousands separators: keep the digits.
-        presents = "".join(char for char in cells.get("presents", "") if char.isdigit())
+        # Validation accepted these cells as numbers in the table's locale (52,52437; 1.200.000): read them so.
+        latitude = parse_coordinate(cells["latitude"], table.number_locale)
+        longitude = parse_coordinate(cells["longitude"], table.number_locale)
+        presents = parse_number(cells.get("presents", ""), table.number_locale)
+        if latitude is None or longitude is None:
+            continue  # not reached: validation rejected the row (bad_number)
         places.append(
             Place(
                 city=cells["city"],
                 region=cells.get("region", ""),
                 country=resolve_country(cells["country"])[0],
-                latitude=float(cells["latitude"]),
-                longitude=float(cells["longitude"]),
-                presents=int(presents) if presents else None,
+                latitude=latitude,
+                longitude=longitude,
+                presents=None if presents is None else int(presents),
                 fact=cells.get("fact", ""),
                 notes=cells.get("notes", ""),
                 row=row.number,
