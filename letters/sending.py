@@ -15,9 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from letters.addresses import check_reply_address
-from letters.languages import is_right_to_left, reply_language
+from letters.languages import reply_language
 from letters.machine_mail import OWN_MARKER_HEADER, OWN_MARKER_VALUE
 from letters.models import Letter, Reply
+from lib.text_direction import text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def reply_html(reply: Reply) -> str:
         "reply": reply,
         "text": reply.body.strip(),
         "language": language,
-        "direction": "rtl" if is_right_to_left(language) else "ltr",
+        "direction": text_direction(language),
     }
     return render_to_string("letters/reply_email.html", context)
 
