@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytz
 
+from lib.instants import iso_z
 from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
 from locations.table import RouteTable, SheetRow, column_name
 from locations.validation import Finding, Report, parse_deadline, validate_route
@@ -262,7 +263,7 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             place.country,
             repr(place.latitude),
             repr(place.longitude),
-            stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            iso_z(stop.arrival, "seconds"),
             "",
             "" if place.presents is None else str(place.presents),
             place.fact,

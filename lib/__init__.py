@@ -1,0 +1,1 @@
+"""code every app may use; imports no app"""
