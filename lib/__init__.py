@@ -1,1 +1,1 @@
-"""code every app may use; imports no app"""
+"""Code every app may use; it imports no app."""
