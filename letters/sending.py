@@ -46,8 +46,19 @@ def reply_html(reply: Reply) -> str:
 
 
 def reply_message(reply: Reply) -> EmailMultiAlternatives:
-    """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt."""
-    headers = {"Message-ID": reply.message_id, **threading_headers(reply.letter)}
+    """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt.
+
+    A reply made from a template (one by one or in bulk) says so with `Auto-Submitted: auto-replied`
+    (RFC 3834), so that an auto-responder on the other side does not answer it and start a loop. Every reply
+    names its language (Content-Language, RFC 3282).
+    """
+    headers = {
+        "Message-ID": reply.message_id,
+        "Content-Language": reply_language(reply.letter),
+        **threading_headers(reply.letter),
+    }
+    if reply.template_id is not None:
+        headers["Auto-Submitted"] = "auto-replied"
     message = EmailMultiAlternatives(
         subject=reply.subject,
         body=reply.body,
