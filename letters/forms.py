@@ -61,6 +61,8 @@ class LetterForm(forms.Form):
             (Writer.GROWN_UP, gettext_lazy("I am a grown-up writing for a child.")),
         ],
         widget=forms.RadioSelect,
+        # Most writers are children: they need not touch it; a grown-up picks the second line.
+        initial=Writer.CHILD,
         error_messages={"required": gettext_lazy("Please tell Santa who is writing.")},
     )
     # dir="auto": a name or letter in another script than the page's reads in its own direction (a Latin

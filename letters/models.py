@@ -216,6 +216,8 @@ class ReplyTemplate(models.Model):
         max_length=10,
         choices=Writer.choices,
         default=Writer.CHILD,
+        # Also in the database: migration 0004's code (re-run by tests) writes templates knowing no audience.
+        db_default=Writer.CHILD,
         help_text="Whom it speaks to: a child (greeted by first name), or a grown-up who wrote for a child",
     )
     body = models.TextField(help_text="Placeholders: {name}, {writer}, {country}, {persona}")
