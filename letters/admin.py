@@ -50,7 +50,8 @@ from letters.search import search_letters
 from letters.sending import from_header, send_again
 from letters.statistics import current_night, statistics_context
 from letters.voice import set_writer, suggest_writer
-from locations.geography import public_country_name
+from lib.admin_filters import CountryFilter
+from locations.geography import public_country_name, resolve_country
 
 # The outcome buttons on a letter's page and in the inbox actions, and the status each sets.
 OUTCOMES = {"spam": Letter.Status.SPAM, "close": Letter.Status.CLOSED}
@@ -124,27 +125,11 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CountryFilter(admin.SimpleListFilter):
-    """The countries letters came from, by name: only those with letters, so the list stays short."""
-
-    title = "country"
-    parameter_name = "country"
-
-    @override
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        codes = distinct_values("country")
-        return sorted(((code, public_country_name(code)) for code in codes), key=lambda choice: choice[1])
-
-    @override
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
-        return queryset.filter(country=self.value()) if self.value() else queryset
-
-
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     list_display = ("received_at", "sender", "excerpt", "age_years", "country_name", "language_name", "status_now")
     list_display_links = ("excerpt",)
-    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter, "source", "writer")
+    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter.reading(resolve_country), "source", "writer")
     # Searched by letters.search (get_search_results): full text on PostgreSQL; these only show the box.
     search_fields = ("sender_name", "sender_email", "subject", "text")
     search_help_text = "Words in the letter, its subject or the sender's name, or the sender's email address."
