@@ -132,7 +132,6 @@ class LetterAdmin(admin.ModelAdmin):
     list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter.reading(resolve_country), "source", "writer")
     # Searched by letters.search (get_search_results): full text on PostgreSQL; these only show the box.
     search_fields = ("sender_name", "sender_email", "subject", "text")
-    search_help_text = "Words in the letter, its subject or the sender's name, or the sender's email address."
     list_select_related = ("claimed_by",)
     list_per_page = 50
     # At 300,000 letters counting them all took longer than the page: no "(300000 total)", no facet counts,
