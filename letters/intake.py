@@ -11,7 +11,7 @@ from django.db.models import Q
 from letters.email_letters import MachineMail, letter_from_email
 from letters.mail_parser import MessageRefused, MessageUnreadable
 from letters.mail_text import clean_text
-from letters.models import Letter, OriginalEmail, QuarantinedMessage
+from letters.models import Letter, OriginalEmail, QuarantinedMessage, Writer
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,22 @@ class Intake:
 # --- The public form ------------------------------------------------------------------------------
 
 
-def receive_web_letter(name: str, email: str, message: str, age: int | None, country: str, language: str) -> Letter:
-    """Store a letter written on the public form."""
+def receive_web_letter(
+    name: str,
+    email: str,
+    message: str,
+    age: int | None,
+    country: str,
+    language: str,
+    writer: str = "",
+    child_name: str = "",
+) -> Letter:
+    """Store a letter written on the public form; WRITER says who wrote it (a Writer value, '' when not asked),
+    CHILD_NAME the child's first name a grown-up gave. A child's own name is its name as written."""
     return Letter.objects.create(
         source=Letter.Source.WEB,
+        writer=writer,
+        child_name=child_name.strip() if writer == Writer.GROWN_UP else "",
         sender_name=name.strip(),
         sender_email=email.strip(),
         text=message.strip(),

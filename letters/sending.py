@@ -60,10 +60,17 @@ def loop_headers(reply: Reply) -> dict[str, str]:
 def reply_message(reply: Reply) -> EmailMultiAlternatives:
     """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt.
 
+    Every reply names its language (Content-Language, RFC 3282).
+
     Raises ValueError when the reply's address is not one valid address a reply may go to (checked again
     here, whenever and however the reply was stored): the send fails for good with that reason.
     """
-    headers = {"Message-ID": reply.message_id, **threading_headers(reply.letter), **loop_headers(reply)}
+    headers = {
+        "Message-ID": reply.message_id,
+        "Content-Language": reply_language(reply.letter),
+        **threading_headers(reply.letter),
+        **loop_headers(reply),
+    }
     message = EmailMultiAlternatives(
         subject=reply.subject,
         body=reply.body,
