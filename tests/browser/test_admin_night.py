@@ -60,7 +60,7 @@ def night(sample_route, settings, tmp_path) -> Night:
     sync_route(str(settings.TRACKER_SAMPLE_ROUTE), synced_by="sync_route", every_seconds=60)
     table = read_source(str(settings.TRACKER_SAMPLE_ROUTE))
     held = publish_table(dataclasses.replace(table, rows=table.rows[:40]), "sync_route").revision
-    assert held.is_held
+    assert held.is_sheet and not held.is_live
     restore_organisers_group()
     organiser = User.objects.create_user("holly", password="not-a-real-password", is_staff=True)
     organiser.groups.add(Group.objects.get(name="Organisers"))

