@@ -107,8 +107,9 @@ def test_the_night_page(page, site, night):
     page.get_by_role("heading", name="Santa now, as viewers see him").wait_for()
     text = page.inner_text("#content-main")
     assert "sync_route --every is alive" in text
-    assert "Held revisions waiting for you: 1" in text
-    assert f"Revision {night.held.number}" in text
+    assert "Who decides what is live: the sheet" in text
+    assert f"The sheet decides, but its revision, Revision {night.held.number}, is held" in text
+    assert f"Held: Revision {night.held.number}, the sheet's revision" in text
     assert fits_the_width(page)
     check(page, night.folder, "night")
 
@@ -125,6 +126,7 @@ def test_a_revision_with_its_margin_chart(page, site, night):
 def test_the_revisions_list_fits_the_screen(page, site, night):
     page.goto(f"{site}/admin/locations/revision/")
     assert page.locator("td.field-state", has_text="held").count() == 1
+    assert f"its revision, Revision {night.held.number}, is held" in page.locator(".route-story").inner_text()
     if page.viewport_name == "desktop":
         assert fits_the_width(page)
     check(page, night.folder, "revision-list")
@@ -155,9 +157,9 @@ def test_the_staff_map_answers_the_slider_with_what_viewers_see(page, site, nigh
 def test_a_held_revisions_confirmation_puts_the_decision_first(page, site, night):
     page.goto(f"{site}/admin/")
     page.get_by_role("link", name="The night on one page").click()
-    page.get_by_role("link", name="Review and make it live").click()
+    page.get_by_role("link", name=f"Let the sheet decide: review Revision {night.held.number}").click()
     page.get_by_role("alert").get_by_text("This takes back what viewers have already seen.").wait_for()
-    button = page.get_by_role("button", name=f"Yes, make Revision {night.held.number} live")
+    button = page.get_by_role("button", name="Yes, let the sheet decide")
     box = button.bounding_box()
     assert box["y"] + box["height"] <= VIEWPORTS[page.viewport_name]["height"], "the buttons are in the first screen"
     check(page, night.folder, "held")

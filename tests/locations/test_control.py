@@ -1,6 +1,5 @@
 """Who decides what is live, walked as an organiser would: every page and message tells one story at every step."""
 
-import datetime as dt
 import html
 import io
 import re
@@ -9,27 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from locations.clock import Rehearsal
-from locations.live import forget_live_route
 from locations.models import Decision, Revision, SyncRun
 from tests.conftest import ROUTE_HEADER
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files", "mid_night")]
 
-# 16:00 UTC on Christmas Eve: Kiritimati, Auckland, Sydney and Kathmandu are shown; Toronto (02:00 on the 25th) not.
-MID_NIGHT = dt.datetime(2026, 12, 24, 16, tzinfo=dt.UTC)
 STATE_CELL = re.compile(
     r'<th class="field-number"><a [^>]*>(\d+)</a></th>.*?<td class="field-state">([^<]*)</td>', re.S
 )
-
-
-@pytest.fixture(autouse=True)
-def _mid_night(settings):
-    settings.TRACKER_CLOCK = Rehearsal(start=MID_NIGHT, anchor=MID_NIGHT, speed=0.0)
-    settings.TRACKER_ROUTE_NIGHT = None
-    forget_live_route()
-    yield
-    forget_live_route()
 
 
 @pytest.fixture

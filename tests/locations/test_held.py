@@ -1,32 +1,18 @@
 """A sync never takes back what viewers have seen without a person saying so: such revisions are held."""
 
-import datetime as dt
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from locations.clock import Rehearsal
 from locations.live import forget_live_route
 from locations.management import every
 from locations.models import Revision, SyncRun
 from locations.sync import publish_table
 from tests.conftest import route_table
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
-
-# 16:00 UTC on Christmas Eve: Kiritimati, Auckland, Sydney and Kathmandu are due; Toronto is not yet.
-MID_NIGHT = dt.datetime(2026, 12, 24, 16, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _mid_night(settings):
-    settings.TRACKER_CLOCK = Rehearsal(start=MID_NIGHT, anchor=MID_NIGHT, speed=0.0)
-    settings.TRACKER_ROUTE_NIGHT = None
-    forget_live_route()
-    yield
-    forget_live_route()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files", "mid_night")]
 
 
 def write_csv(path, rows, header="city,region,country,latitude,longitude,arrival,presents,fact,notes"):
