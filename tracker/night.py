@@ -42,7 +42,6 @@ def night_page(request: HttpRequest) -> HttpResponse:
         "control": control,
         "story": control.story(now),
         "held": control.held,
-        "held_because": control.held_because(now),
         "held_compared": compared_with_live(live, control.held, now, went_live=False) if control.held else "",
         "findings": {"warnings of the live revision": linked_findings(live)["warnings"] if live is not None else []},
         "can_preview": request.user.has_perm("locations.preview_route"),

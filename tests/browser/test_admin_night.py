@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 
 from locations.clock import Rehearsal
 from locations.models import Revision
-from locations.sources import read_source
-from locations.sync import publish_table, sync_route
+from locations.sync import sync_route
 
 pytestmark = [pytest.mark.browser]
 
@@ -57,9 +56,11 @@ def restore_organisers_group() -> None:
 def night(sample_route, settings, tmp_path) -> Night:
     """Route clock frozen mid-night, a syncer heartbeat a moment ago, and a held half-length sheet."""
     settings.TRACKER_CLOCK = Rehearsal(start=ROUTE_TIME, anchor=ROUTE_TIME, speed=0.0)
-    sync_route(str(settings.TRACKER_SAMPLE_ROUTE), synced_by="sync_route", every_seconds=60)
-    table = read_source(str(settings.TRACKER_SAMPLE_ROUTE))
-    held = publish_table(dataclasses.replace(table, rows=table.rows[:40]), "sync_route").revision
+    # The organisers' sheet, half saved: its first 40 rows of the sample's 405, synced by the --every loop.
+    sample = settings.TRACKER_SAMPLE_ROUTE.read_text(encoding="utf-8").splitlines(keepends=True)
+    half_saved = tmp_path / "half-saved.csv"
+    half_saved.write_text("".join(sample[:41]), encoding="utf-8")
+    held = sync_route(str(half_saved), synced_by="sync_route", every_seconds=60).revision
     assert held.is_sheet and not held.is_live
     restore_organisers_group()
     organiser = User.objects.create_user("holly", password="not-a-real-password", is_staff=True)
@@ -178,3 +179,25 @@ def test_the_stops_are_filtered_by_a_typed_country(page, site, night):
         table, box = page.locator("#result_list").bounding_box(), page.locator("#changelist").bounding_box()
         assert table["width"] <= box["width"], "every column shows without scrolling the table"
     check(page, night.folder, "stops")
+
+
+def test_a_make_live_pins_and_a_release_lets_the_sheet_decide_on_every_page(page, site, night):
+    held = f"Revision {night.held.number}"
+    page.goto(f"{site}/admin/locations/revision/{night.held.pk}/change/")
+    assert f"{held} is held: it would take back what viewers saw" in page.inner_text("#content-main")
+    page.get_by_role("link", name="Make live and pin").click()
+    page.get_by_role("button", name=f"Yes, make {held} live").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"An organiser decides: {held} is live, pinned by admin:holly")
+
+    page.goto(f"{site}/admin/night/")
+    expect(page.locator(".night-story")).to_contain_text(f"An organiser decides: {held} is live, pinned by admin:holly")
+    expect(page.locator(".night-story")).to_contain_text("It matches the sheet")
+    assert "Held:" not in page.inner_text("#content-main")
+    check(page, night.folder, "night-pinned")
+    page.goto(f"{site}/admin/locations/revision/")
+    assert page.locator("td.field-state").all_inner_texts() == ["live, pinned", ""]
+
+    page.get_by_role("link", name="Let the sheet decide").click()
+    page.get_by_role("button", name="Yes, let the sheet decide").click()
+    expect(page.locator(".route-story")).to_have_text(f"The sheet decides: {held} is live and is the sheet's revision.")
+    assert page.locator("td.field-state").all_inner_texts() == ["live", ""]
