@@ -1,85 +1,98 @@
-"""Seconds each step of the night's control loop takes (docs/operations.md, "Who decides what is live"):
-sync_route publishing, unchanged, held while pinned; make_live (a pin); release_route; on the 405-stop sample.
+"""The night's control loop, timed: a sheet synced, the revision live in the database, every app server process
+knowing it, the answer `now` gives. Loopback only and bounded: one app server (the Dockerfile's command, two
+worker processes) on a free port, stopped at the end, on a temporary SQLite file.
 
-Each step is the management command an organiser runs, timed in one process (no Python start-up), on a fresh
-SQLite file (the default) or on DATABASE_URL when given, with the route clock at 12:30 UTC on Christmas Eve.
+    .venv/bin/python bench/control_loop.py [--rounds 5]
 
-    .venv/bin/python bench/control_loop.py [--runs 5]
+Prints, per round: the seconds `manage.py sync_route` took (start-up, read, check, publish, commit), and the
+seconds from the new revision's row (its `created`) to the first `now` answer naming it, asked every 10 ms on
+new connections while the sync runs.
+The cache's and viewers' steps follow from the answer's lifetime (docs/operations.md).
 """
 
 import argparse
-import csv
-import io
+import datetime as dt
+import http.client
+import json
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MID_NIGHT = "2026-12-24T12:30:00Z"
+sys.path.insert(0, str(ROOT))
+# The test helpers read the project's settings when imported; this process only starts and asks the server.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+import django  # noqa: E402
+
+django.setup()
+
+from tests.browser.map_pages import hop_rows  # noqa: E402 (the repository's root on the path first)
+from tests.topology import manage, prepare_origin, start_app_server, stop, wait_for, write_route  # noqa: E402
+
+
+def _revision(port: int) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/api/v1/now")
+        return json.loads(connection.getresponse().read())["revision"]
+    finally:
+        connection.close()
+
+
+def _watch_for_change(port: int, before: int, seen: list[float]) -> None:
+    """Ask `now` every 10 ms until it names another revision than `before`; append that wall moment."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if _revision(port) != before:
+            seen.append(time.time())
+            return
+        time.sleep(0.01)
+
+
+def _created(database: Path, number: int) -> float:
+    """When revision `number` was written (its `created`, Unix seconds)."""
+    with sqlite3.connect(database) as connection:
+        (created,) = connection.execute("SELECT created FROM locations_revision WHERE number = ?", (number,)).fetchone()
+    return dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC).timestamp()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
-    work = Path(tempfile.mkdtemp(prefix="control-loop-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
-    os.environ.update(TRACKER_CLOCK_START=MID_NIGHT, TRACKER_CLOCK_ANCHOR=MID_NIGHT, TRACKER_CLOCK_SPEED="0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import CommandError, call_command
-    from django.db import connection
-
-    from locations.models import Decision, Revision, Stop, SyncRun
-
-    call_command("migrate", verbosity=0)
-    rows = list(csv.reader((ROOT / "data" / "sample-route.csv").open(encoding="utf-8")))
-    sheet = work / "route.csv"
-
-    def save(fact: str) -> None:
-        # The last stop (not yet due at 12:30) gets another fact: a correction viewers see from its hop.
-        changed = [list(row) for row in rows]
-        changed[-1][changed[0].index("fact")] = fact
-        out = io.StringIO()
-        csv.writer(out).writerows(changed)
-        sheet.write_text(out.getvalue(), encoding="utf-8")
-
-    def timed(*args: str) -> float:
-        started = time.perf_counter()
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+    with tempfile.TemporaryDirectory() as work:
+        tmp = Path(work)
+        rows = hop_rows(fact="first")
+        origin = prepare_origin(tmp, rows, lead_seconds=-10, speed=60.0)
+        server, port, log = start_app_server(origin, tmp, "app", WEB_WORKERS="2")
+        syncs, knows = [], []
         try:
-            call_command(*args, stdout=io.StringIO(), stderr=io.StringIO())
-        except CommandError as error:
-            # A held sync exits with CommandError; the time is what counts.
-            if "held" not in str(error):
-                raise
-        return time.perf_counter() - started
-
-    steps: dict[str, list[float]] = {}
-    for run in range(runs):
-        for model in (Decision, SyncRun, Stop, Revision):
-            model.objects.all().delete()
-        save(f"first {run}")
-        results = {"sync_route: first revision, published": timed("sync_route", str(sheet))}
-        results["sync_route: sheet unchanged"] = timed("sync_route", str(sheet))
-        save(f"corrected {run}")
-        results["sync_route: a correction, published"] = timed("sync_route", str(sheet))
-        results["make_live 1 (a rollback: pin)"] = timed("make_live", "1")
-        results["sync_route: unchanged while pinned"] = timed("sync_route", str(sheet))
-        save(f"corrected again {run}")
-        results["sync_route: a correction, held while pinned"] = timed("sync_route", str(sheet))
-        results["release_route (the held revision goes live)"] = timed("release_route")
-        for name, seconds in results.items():
-            steps.setdefault(name, []).append(seconds)
-
-    print(f"{connection.vendor}, {len(rows) - 1} stops, {runs} runs: median (min-max) seconds per step")
-    for name, seconds in steps.items():
-        print(f"| {name} | {statistics.median(seconds):.2f} | {min(seconds):.2f}-{max(seconds):.2f} |")
+            wait_for(f"http://127.0.0.1:{port}/api/v1/now", server, log)
+            for number in range(rounds):
+                corrected = [list(row) for row in rows]
+                corrected[-1][7] = f"correction {number}"
+                before = _revision(port)
+                seen: list[float] = []
+                watcher = threading.Thread(target=_watch_for_change, args=(port, before, seen))
+                watcher.start()
+                started = time.monotonic()
+                manage(origin.env, "sync_route", str(write_route(tmp / f"round{number}.csv", corrected)))
+                syncs.append(time.monotonic() - started)
+                watcher.join(timeout=30)
+                knows.append(seen[0] - _created(tmp / "origin.sqlite3", before + 1))
+                print(
+                    f"round {number + 1}: sync_route {syncs[-1]:.2f} s, revision row to now naming it {knows[-1]:.3f} s"
+                )
+                time.sleep(1.0)
+        finally:
+            stop(server)
+    print(f"sync_route: median {statistics.median(syncs):.2f} s, max {max(syncs):.2f} s")
+    print(f"revision row to now naming it: median {statistics.median(knows):.3f} s, max {max(knows):.3f} s")
 
 
 if __name__ == "__main__":

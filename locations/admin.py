@@ -1,5 +1,6 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+import datetime as dt
 from pathlib import PurePath
 from typing import override
 
@@ -16,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from lib.admin_filters import CountryFilter, TypedFilter
 from locations.clock import route_now
 from locations.control import (
     NothingToRelease,
@@ -24,20 +26,16 @@ from locations.control import (
     pin,
     release,
     state_words,
-    when_viewers_see,
-    within_seconds,
+    viewers_see,
 )
 from locations.diff import ChangeKind, RevisionDiff, diff_revisions, rewind
 from locations.geography import local_time, resolve_country
 from locations.links import linked_findings
+from locations.live import viewer_delay_seconds
 from locations.margins import deadline_wall_time, margin_chart, stop_margins
 from locations.models import Decision, Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, sync_route
-
-admin.site.site_header = "Santa tracker"
-admin.site.site_title = "Santa tracker admin"
-admin.site.index_title = "Route and letters"
 
 # GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
 confirmed = require_http_methods(["GET", "POST"])
@@ -80,15 +78,16 @@ def diff_groups(diff: RevisionDiff) -> list[dict]:
     return groups
 
 
-def diff_context(diff: RevisionDiff) -> dict:
-    """What the diff include needs: the diff from the live revision and when viewers would see each change."""
-    within = within_seconds()
+def diff_context(live: Revision | None, revision: Revision, now: dt.datetime) -> dict:
+    """What the diff include needs: the diff from LIVE (what viewers see) to REVISION at route time NOW, and
+    when viewers would see its changes: each change, and the revision as a whole."""
+    diff = diff_revisions(live, revision, now)
     return {
         "diff": diff,
         "diff_groups": diff_groups(diff),
         "kinds": list(ChangeKind),
-        "within": within,
-        "when_seen": when_viewers_see(diff, within),
+        "within": viewer_delay_seconds(),
+        "when_seen": viewers_see(live, revision, now),
     }
 
 
@@ -235,9 +234,9 @@ class RevisionAdmin(ReadOnlyAdmin):
             live = control.live
             # Every diff is from what viewers see now: the live revision.
             if live is not None and live.pk != revision.pk:
-                context |= diff_context(diff_revisions(live, revision, now))
+                context |= diff_context(live, revision, now)
             elif live is None:
-                context |= diff_context(diff_revisions(None, revision, now))
+                context |= diff_context(None, revision, now)
             context |= margin_context(revision)
             may_decide = request.user.has_perm("locations.make_live")
             context |= {
@@ -337,7 +336,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         taken_back = rewind(live, revision, now) if live is not None and not revision.is_live else None
         context = (
             self.admin_site.each_context(request)
-            | diff_context(diff_revisions(live, revision, now))
+            | diff_context(live, revision, now)
             | {
                 "rewind": taken_back if taken_back is not None and not taken_back.is_empty else None,
                 "opts": self.opts,
@@ -382,7 +381,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             "can_preview": request.user.has_perm("locations.preview_route"),
         }
         if changes:
-            context |= diff_context(diff_revisions(live, sheet, now))
+            context |= diff_context(live, sheet, now)
         return self._confirmation(request, "release_confirmation.html", context)
 
 
@@ -455,50 +454,6 @@ class RevisionFilter(admin.SimpleListFilter):
         return choices
 
 
-class TypedFilter(admin.SimpleListFilter):
-    """A list filter typed into a small box instead of picked from hundreds of links."""
-
-    template = "admin/locations/typed_filter.html"
-    placeholder = ""
-
-    @override
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return []
-
-    @override
-    def has_output(self) -> bool:
-        return True
-
-    def choices(self, changelist: ChangeList) -> list[dict]:
-        # One "choice" carries what the template's small form needs: the other parameters, kept as hidden fields.
-        kept = [(name, value) for name, value in changelist.params.items() if name != self.parameter_name]
-        return [
-            {
-                "value": self.value() or "",
-                "kept": kept,
-                "parameter_name": self.parameter_name,
-                "placeholder": self.placeholder,
-                "clear_url": changelist.get_query_string(remove=[self.parameter_name]),
-            }
-        ]
-
-
-class CountryFilter(TypedFilter):
-    """Stops in one country, typed as a code or a name ('NZ', 'New Zealand'); an unknown one matches none."""
-
-    title = "country"
-    parameter_name = "country"
-    placeholder = "NZ or New Zealand"
-
-    @override
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
-        text = (self.value() or "").strip()
-        if not text:
-            return queryset
-        alpha_2, _ = resolve_country(text)
-        return queryset.filter(country=alpha_2) if alpha_2 else queryset.none()
-
-
 class TimezoneFilter(TypedFilter):
     """Stops in one IANA zone, typed in full ('Pacific/Auckland')."""
 
@@ -525,7 +480,7 @@ class StopAdmin(ReadOnlyAdmin):
         "visible_now",
     )
     list_display_links = ("number", "city")
-    list_filter = (RevisionFilter, CountryFilter, TimezoneFilter)
+    list_filter = (RevisionFilter, CountryFilter.reading(resolve_country), TimezoneFilter)
     search_fields = ("city", "region", "=country")
     list_per_page = 200
     fields = (

@@ -13,18 +13,17 @@ command (docs/operations.md, "Who decides what is live"):
 """
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from locations.clock import clock_speed, route_now, wall_time_at
+from locations.clock import route_now
 from locations.diff import RevisionDiff, Rewind, diff_revisions, rewind
-from locations.live import LIVE_CHECK_SECONDS, answer_at, forget_live_route, live_route
+from locations.live import forget_live_route, when_viewers_see
 from locations.models import Decision, Revision
+from locations.public_route import revision_route
 
 # How an organiser lets the sheet decide again, named in every message that says a revision is held.
 RELEASE_HOW = "Release the pin to let the sheet decide: the night page in the admin, or manage.py release_route."
@@ -111,42 +110,17 @@ def current_control() -> Control:
     )
 
 
-def within_seconds() -> int:
-    """Wall seconds within which every viewer shows a change to a stop already shown.
-
-    A process learns the new live revision within LIVE_CHECK_SECONDS; a viewer, or the cache in front, keeps
-    `now` until the next hop, at most TRACKER_CACHE_CAP seconds. (Helper `live` is giving this a home of its
-    own; this call site moves there once it lands.)
-    """
-    cap = max(0, settings.TRACKER_CACHE_CAP)
-    route = live_route()
-    hop = answer_at(route, route_now()).next_hop_at if route is not None else None
-    kept = cap
-    if hop is not None and clock_speed() > 0 and (wall := wall_time_at(hop)) is not None:
-        kept = min(cap, max(0.0, (wall - timezone.now()).total_seconds()))
-    return math.ceil(LIVE_CHECK_SECONDS + kept)
-
-
 def change_counts(diff: RevisionDiff) -> str:
     """'1 retimed, 2 added' in the diff's order, or 'no stop changed'."""
     parts = [f"{count} {kind.value}" for kind, count in diff.counts.items() if count]
     return ", ".join(parts) if parts else "no stop changed"
 
 
-def when_viewers_see(diff: RevisionDiff, within: int) -> str:
-    """When viewers see DIFF's changes once it is live: 'within N s' for stops already shown, 'from the hop at
-    21:14:00 UTC' for the first stop not yet due. '' for an empty diff."""
-    shown = diff.visible
-    later = [change for change in diff.changes if not change.visible]
-    parts = []
-    if shown:
-        plural = "s" if len(shown) != 1 else ""
-        parts.append(f"the {len(shown)} change{plural} to stops already shown within {within} s")
-    if later:
-        first = min(change.shown_from for change in later)
-        some = "the first change" if len(later) > 1 else "the change"
-        parts.append(f"{some} to a stop not yet due from the hop at {first.astimezone(dt.UTC):%H:%M:%S} UTC")
-    return f"Viewers see {' and '.join(parts)}." if parts else ""
+def viewers_see(shown: Revision | None, new: Revision, now: dt.datetime) -> str | None:
+    """'from the hop at 21:14:00 UTC' or 'within 121 s': when viewers see NEW once it replaces SHOWN (the live
+    revision) at route time NOW; None when they would see no change. The words are locations.live's."""
+    shown_route = revision_route(shown) if shown is not None else None
+    return when_viewers_see(shown_route, revision_route(new), now)
 
 
 def compared_with_live(live: Revision | None, revision: Revision, now: dt.datetime, *, went_live: bool) -> str:
@@ -156,11 +130,13 @@ def compared_with_live(live: Revision | None, revision: Revision, now: dt.dateti
     if live.pk == revision.pk:
         return ""
     diff = diff_revisions(live, revision, now)
+    when = viewers_see(live, revision, now)
+    timing = f"Viewers see it {when}." if when else ""
+    counts = change_counts(diff) if not diff.is_empty or not timing else "only names, facts or presents changed"
     if went_live:
-        sentence = f"Compared with {live}, which viewers saw until now: {change_counts(diff)}."
-        timing = when_viewers_see(diff, within_seconds())
+        sentence = f"Compared with {live}, which viewers saw until now: {counts}."
         return f"{sentence} {timing}" if timing else sentence
-    return f"Compared with what viewers see now ({live}): {change_counts(diff)}."
+    return f"Compared with what viewers see now ({live}): {counts}."
 
 
 @transaction.atomic

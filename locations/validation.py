@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import pytz
 
+from lib.instants import iso_z
 from locations.geography import (
+    UnclearWallTime,
     countries_of_zone,
     country_mismatch,
     describe,
@@ -14,10 +16,10 @@ from locations.geography import (
     resolve_country,
     same_clock,
     suggest_countries,
+    wall_time_instant,
     zone_at,
 )
 from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
-from locations.sheet_address import column_letter
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -173,10 +175,6 @@ def default_night(arrivals: list[dt.datetime]) -> dt.date:
 
 def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S on %d %B %Y")
-
-
-def _instant(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _RowChecker:
@@ -374,9 +372,9 @@ class _RowChecker:
         if zone is None:
             return instant  # the coordinates are already reported; without them there is no local time
         try:
-            local_instant = pytz.timezone(zone).localize(wall, is_dst=None).astimezone(UTC)
-        except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError) as exc:
-            happens = "never happens" if isinstance(exc, pytz.NonExistentTimeError) else "happens twice"
+            local_instant = wall_time_instant(wall, zone)
+        except UnclearWallTime as unclear:
+            happens = "never happens" if unclear.skipped else "happens twice"
             self.error(
                 row,
                 LOCAL_ARRIVAL,
@@ -390,8 +388,9 @@ class _RowChecker:
                 row,
                 LOCAL_ARRIVAL,
                 "arrival_mismatch",
-                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {_instant(local_instant)}, but the arrival "
-                f"says {_instant(instant)}. Correct one of them, or clear one of the two cells.",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {iso_z(local_instant, 'seconds')}, "
+                f"but the arrival says {iso_z(instant, 'seconds')}. "
+                "Correct one of them, or clear one of the two cells.",
             )
         return local_instant if not text else instant
 
@@ -468,7 +467,7 @@ class _RowChecker:
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
         column = _time_column(row)
         # As the organiser wrote it: a local arrival is named as typed, beside the instant it is.
-        stamp = _instant(arrival)
+        stamp = iso_z(arrival, "seconds")
         if column == LOCAL_ARRIVAL:
             stamp = f"{row.cells[LOCAL_ARRIVAL].strip()} local time, {stamp}"
         if self.previous_arrival is not None:
@@ -544,7 +543,9 @@ def header_findings(headers: list[str]) -> list[Finding]:
     for name in ROUTE_COLUMNS:
         positions = [position for position, header in enumerate(names) if header == name]
         if len(positions) > 1:
-            letters = [column_letter(position) for position in positions]
+            from openpyxl.utils import get_column_letter  # about half a second to import: only when it is needed
+
+            letters = [get_column_letter(position + 1) for position in positions]
             both = f"{', '.join(letters[:-1])} and {letters[-1]}"
             written = [headers[position] for position in positions]
             as_written = f" ({' and '.join(map(repr, written))})" if len(set(written)) > 1 else ""

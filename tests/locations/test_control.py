@@ -114,7 +114,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     sheet.retime_toronto("2026-12-25T02:10:00Z")
     said = run("sync_route", str(sheet.path))
     assert said.startswith("published: Revision 2 with 5 stops is live. Compared with Revision 1, which viewers saw")
-    assert "1 retimed. Viewers see the change to a stop not yet due from the hop at 02:00:00 UTC." in said
+    assert "1 retimed. Viewers see it from the hop at 02:00:00 UTC." in said
     seen = organiser_sees(client)
     assert seen["states"] == {2: "live", 1: ""}
     assert seen["story"] == "The sheet decides: Revision 2 is live and is the sheet's revision."
@@ -125,7 +125,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     page = client.get(reverse("admin:locations_revision_make_live", args=[Revision.objects.get(number=1).pk]))
     confirm = text_of(page)
     assert "This pins Revision 1." in confirm
-    assert "Viewers see the change to a stop not yet due from the hop at 02:00:00 UTC." in confirm
+    assert "Viewers will see Revision 1 instead of Revision 2, from the hop at 02:00:00 UTC." in confirm
     response = client.post(reverse("admin:locations_revision_make_live", args=[Revision.objects.get(number=1).pk]))
     told = text_of(client.get(response["Location"]))
     seen = organiser_sees(client)
@@ -174,14 +174,17 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
 
     # Release in the admin: the sheet decides again and its revision goes live, with when viewers see it.
     confirm = text_of(client.get(reverse("admin:locations_revision_release")))
-    assert "viewers will see Revision 3, the sheet's revision, instead of Revision 2." in confirm
+    assert (
+        "viewers will see Revision 3, the sheet's revision, instead of Revision 2, from the hop at 02:10:00 UTC."
+        in confirm
+    )
     response = client.post(reverse("admin:locations_revision_release"))
     told = text_of(client.get(response["Location"]))
     seen = organiser_sees(client)
     assert seen["states"] == {3: "live", 2: "", 1: ""}
     assert seen["story"] == "The sheet decides: Revision 3 is live and is the sheet's revision."
     assert "Released by admin:mrs-claus. Revision 3 is live." in told
-    assert "Viewers see the change to a stop not yet due from the hop at 02:10:00 UTC." in told
+    assert "Viewers see it from the hop at 02:10:00 UTC." in told
     assert seen["story"] in told
 
     # Nothing left to release; a last sync agrees.
