@@ -125,13 +125,13 @@ def viewers_see(shown: Revision | None, new: Revision, now: dt.datetime) -> str 
 
 def compared_with_live(live: Revision | None, revision: Revision, now: dt.datetime, *, went_live: bool) -> str:
     """One sentence comparing REVISION with what viewers see (or saw, when it just WENT_LIVE), with when they see it."""
-    if live is None:
-        return f"Viewers saw no route before: all {revision.stops.count()} stops are new to them."
-    if live.pk == revision.pk:
+    if live is not None and live.pk == revision.pk:
         return ""
-    diff = diff_revisions(live, revision, now)
     when = viewers_see(live, revision, now)
     timing = f"Viewers see it {when}." if when else ""
+    if live is None:
+        return f"Viewers saw no route before: all {revision.stops.count()} stops are new to them. {timing}".strip()
+    diff = diff_revisions(live, revision, now)
     counts = change_counts(diff) if not diff.is_empty or not timing else "only names, facts or presents changed"
     if went_live:
         sentence = f"Compared with {live}, which viewers saw until now: {counts}."
