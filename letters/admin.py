@@ -131,12 +131,15 @@ class LetterAdmin(admin.ModelAdmin):
         ("From", {"fields": ("sender_name", "sender_email", "age", "country", "language")}),
         ("Letter", {"fields": ("subject", "dropped_attachments")}),
         ("Forwarded letter", {"fields": ("enclosed_from", "enclosed_date", "forwarding_note")}),
-        ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references", "original")}),
+        (
+            "Email headers",
+            {"classes": ("collapse",), "fields": ("message_id", "message_id_reused", "references", "original")},
+        ),
     )
     readonly_fields = (
         "status", "claimed_by", "claimed_at", "received", "source", "sender_name", "sender_email", "age",
         "country", "language", "subject", "dropped_attachments", "enclosed_from", "enclosed_date",
-        "forwarding_note", "message_id", "references", "original",
+        "forwarding_note", "message_id", "message_id_reused", "references", "original",
     )  # fmt: skip
 
     class Media:

@@ -55,11 +55,18 @@ def read_limited(stream: BinaryIO, limit: int) -> bytes:
 
 
 def _existing(letter: Letter) -> Letter | None:
-    """The letter already stored for this message: same Message-ID, or the very same bytes."""
+    """The letter already stored for this message: the very same bytes, or the same Message-ID saying the same.
+
+    A stored letter with the same Message-ID that says something else (another sender, another text) is no
+    duplicate: LETTER is then marked message_id_reused and kept.
+    """
     match = Q(raw_sha256=letter.raw_sha256)
     if letter.message_id:
-        match |= Q(message_id=letter.message_id)
-    return Letter.objects.filter(match).first()
+        match |= Q(message_id=letter.message_id, content_sha256=letter.content_sha256)
+    existing = Letter.objects.filter(match).first()
+    if existing is None and letter.message_id:
+        letter.message_id_reused = Letter.objects.filter(message_id=letter.message_id).exists()
+    return existing
 
 
 def quarantine(raw: bytes, reason: str, origin: str = "") -> QuarantinedMessage:
@@ -92,6 +99,12 @@ def _store(letter: Letter, raw: bytes) -> Intake:
         if existing is None:
             raise
         return Intake("duplicate", existing, f"already letter {existing.pk}")
+    if letter.message_id_reused:
+        return Intake(
+            "created",
+            letter,
+            f"its Message-ID {letter.message_id} came before with a different letter; kept, marked as a reused id",
+        )
     return Intake("created", letter)
 
 

@@ -42,6 +42,14 @@ class Letter(models.Model):
     references = models.TextField(blank=True)
     # Email only: SHA-256 of the raw message, recognising duplicates that carry no Message-ID.
     raw_sha256 = models.CharField(max_length=64, blank=True)
+    # Email only: SHA-256 of what the letter says (sender, subject, text; letters.email_letters.content_sha256).
+    # A message with a known Message-ID is a duplicate only when this matches too.
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    message_id_reused = models.BooleanField(
+        "Message-ID reused",
+        default=False,
+        help_text="An earlier letter came with the same Message-ID: this is a different letter, kept all the same",
+    )
     dropped_attachments = models.TextField(blank=True, help_text="Attachments that came with the email, not kept")
     # Email only, when the email forwarded a letter as an attachment: who wrote that letter and when, and
     # what the person forwarding it wrote. The letter's text is the enclosed letter's.
@@ -52,8 +60,12 @@ class Letter(models.Model):
     class Meta:
         ordering = ["-received"]
         constraints = [
+            # A Message-ID names one letter: the same one twice is a duplicate. A different letter reusing it
+            # (a mail program that repeats its ids, or a forger) is kept, marked message_id_reused.
             models.UniqueConstraint(
-                fields=["message_id"], condition=~Q(message_id=""), name="letter_unique_message_id"
+                fields=["message_id", "content_sha256"],
+                condition=~Q(message_id=""),
+                name="letter_unique_message_id_content",
             ),
             models.UniqueConstraint(
                 fields=["raw_sha256"], condition=~Q(raw_sha256=""), name="letter_unique_raw_sha256"

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 
+from letters.addresses import check_reply_address
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
 from letters.mail_text import one_line
@@ -114,6 +115,10 @@ def reply_as(
             raise LetterRefused(
                 f"This letter is already {letter.get_status_display().lower()}; it gets no second reply."
             )
+        try:
+            check_reply_address(letter.sender_email)
+        except ValueError as exc:
+            raise LetterRefused(f"This letter cannot be answered: {exc} Close it or mark it as spam.") from None
         reply = Reply.objects.create(
             letter=letter,
             persona=persona,
