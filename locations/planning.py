@@ -1,28 +1,42 @@
-"""The route planner: gives places arrival times westward through one night, each before its local deadline."""
+"""The route planner: orders places as a journey through one night and gives each an arrival in its evening."""
 
 import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import math
 from dataclasses import dataclass, field
 
 import pytz
 
-from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
+from lib.great_circle import great_circle_km
+from locations.geography import border_zone, country_mismatch, local_wall_time, resolve_country, zone_at
+from locations.journey import DEFAULT_SAFETY_SECONDS, DEFAULT_SOLUTIONS, Leg, Progress, solve_journey, sweep
 from locations.table import RouteTable, SheetRow, column_name
 from locations.validation import Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
 ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
-DEFAULT_GAP = dt.timedelta(minutes=1)
-# Santa aims for the evening: about two hours before the deadline by the sun, kept between four hours and
-# half an hour before the deadline by the clock, so a late-running sleigh still has room.
+# The sweep that gives the search its first journey aims for about two hours before the deadline by the sun.
 AIM_BEFORE_DEADLINE = dt.timedelta(hours=2)
-EVENING = dt.timedelta(hours=4)
-MARGIN = dt.timedelta(minutes=30)
 # Places aimed within one band of this much time are swept in latitude order (see _sweep_order).
 SWEEP = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Flight:
+    """How the sleigh flies: top speed in km/h, whole seconds at each stop, the local time the evening opens
+    ("HH:MM"), and the search's work limit in solutions (deterministic)."""
+
+    speed_kmh: float = 20_000.0
+    stay: int = 60
+    opening: str = "18:00"
+    solutions: int = DEFAULT_SOLUTIONS
+    safety_seconds: int = DEFAULT_SAFETY_SECONDS
+
+
+DEFAULT_FLIGHT = Flight()
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,8 @@ class Unplaced:
 
     place: Place
     reason: str
+    # Why, in a word or two, so that many places left out can be reported grouped.
+    kind: str = "no room"
 
 
 @dataclass
@@ -74,6 +90,16 @@ class Plan:
     deadline: str
     stops: list[PlannedStop] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
+    solutions: int = 0
+    stopped_by_safety_net: bool = False
+
+    @property
+    def total_km(self) -> float:
+        """The great-circle distance flown from the first stop to the last, in km."""
+        return sum(
+            great_circle_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude)
+            for a, b in itertools.pairwise(self.stops)
+        )
 
 
 @dataclass
@@ -89,9 +115,9 @@ class PlaceList:
 class _Window:
     """When one place may be visited, in whole UTC seconds since the epoch."""
 
-    earliest: int  # local midnight that starts the night
+    earliest: int  # the opening of the evening, local time
     latest: int  # one second before the local deadline
-    target: int  # the evening moment Santa aims for
+    target: int  # the evening moment the sweep aims for
 
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
@@ -135,56 +161,72 @@ def country_problem(place: Place) -> tuple[str | None, str]:
         return None, f"{place.label}: the coordinates are not numbers."
     if abs(place.latitude) > 90 or abs(place.longitude) > 180:
         return None, f"{place.label}: the coordinates {place.latitude}, {place.longitude} are out of range."
-    zone = zone_at(place.latitude, place.longitude)
+    zone = border_zone(zone_at(place.latitude, place.longitude), country, place.latitude, place.longitude)
     problem = country_mismatch(zone, country, place.latitude, place.longitude)
     return zone, f"{place.label}: {problem}." if problem else ""
 
 
-def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap: dt.timedelta = DEFAULT_GAP) -> Plan:
-    """Order places westward by the evening moment Santa aims for and give each a whole-second arrival.
+def parse_opening(text: str) -> dt.timedelta:
+    """The evening's opening, 'HH:MM' from 00:00 to 35:59, as time after the midnight that starts the night.
 
-    Every arrival is at or after the local midnight that starts the night, before the local deadline,
-    and at least `gap` after the one before; places that cannot fit are returned in `unplaced`.
+    Raises ValueError with a message for the organiser."""
+    parts = text.strip().split(":")
+    if len(parts) == 2 and all(part.isdigit() for part in parts) and int(parts[0]) <= 35 and int(parts[1]) <= 59:
+        return dt.timedelta(hours=int(parts[0]), minutes=int(parts[1]))
+    raise ValueError(f"the opening must be a local time like 18:00, from 00:00 to 35:59, not {text!r}")
+
+
+def plan_route(
+    places: list[Place],
+    night: dt.date,
+    deadline: str = "22:00",
+    flight: Flight = DEFAULT_FLIGHT,
+    progress: Progress | None = None,
+) -> Plan:
+    """Order places as a journey of least total distance and give each a whole-second arrival in its evening.
+
+    Every arrival is inside the place's window (from `flight.opening` local time on the night to one second
+    before the local deadline), and each hop takes at least `flight.stay` plus the flight at `flight.speed_kmh`.
+    The order starts from a westward sweep and is improved by OR-Tools (locations.journey); places that cannot
+    fit are returned in `unplaced`, with the reason.
     """
     deadline_span = parse_deadline(deadline)
-    step = max(1, int(gap.total_seconds()))
+    opening_span = parse_opening(flight.opening)
     plan = Plan(night=night, deadline=deadline)
     candidates: list[tuple[_Window, Place, str]] = []
     for place in places:
         zone, problem = country_problem(place)
         if problem:
-            plan.unplaced.append(Unplaced(place, problem))
+            plan.unplaced.append(Unplaced(place, problem, "not a stop"))
             continue
         country = resolve_country(place.country)[0]
         if country != place.country:
-            place = _with_country(place, country)
-        candidates.append((_window(place, zone, night, deadline_span), place, zone))
-    candidates.sort(key=_sweep_order)
-
-    # First the earliest possible times, to find the places that cannot fit at all after the ones before them.
-    fitting: list[tuple[_Window, Place, str]] = []
-    previous: int | None = None
-    for window, place, zone in candidates:
-        earliest = window.earliest if previous is None else max(window.earliest, previous + step)
-        if earliest > window.latest:
-            plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline, len(fitting), step)))
+            place = dataclasses.replace(place, country=country)
+        window = _window(place, zone, night, deadline_span, opening_span)
+        if window.earliest > window.latest:
+            plan.unplaced.append(Unplaced(place, _no_window(place, zone, night, flight, deadline), "no evening"))
             continue
-        fitting.append((window, place, zone))
-        previous = earliest
-
-    # Then aim for each target, pushed later by the stops before it and pulled earlier by its deadline and the
-    # stops after it; both passes stay at or after the earliest times found above, so nothing breaks its night.
-    arrivals: list[int] = []
-    for window, _, _ in fitting:
-        arrivals.append(window.target if not arrivals else max(window.target, arrivals[-1] + step))
-    for index in range(len(fitting) - 1, -1, -1):
-        limit = fitting[index][0].latest
-        if index + 1 < len(fitting):
-            limit = min(limit, arrivals[index + 1] - step)
-        arrivals[index] = min(arrivals[index], limit)
-
-    for (_, place, zone), moment in zip(fitting, arrivals, strict=True):
+        candidates.append((window, place, zone))
+    candidates.sort(key=_sweep_order)
+    legs = [Leg(place.latitude, place.longitude, window.earliest, window.latest) for window, place, _ in candidates]
+    start = sweep(legs, range(len(legs)), flight.speed_kmh, flight.stay)
+    journey = solve_journey(
+        legs,
+        start,
+        flight.speed_kmh,
+        flight.stay,
+        solutions=flight.solutions,
+        safety_seconds=flight.safety_seconds,
+        progress=progress,
+    )
+    plan.solutions = journey.solutions
+    plan.stopped_by_safety_net = journey.stopped_by_safety_net
+    for index, moment in zip(journey.order, journey.arrivals, strict=True):
+        _, place, zone = candidates[index]
         plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
+    for index in journey.dropped:
+        _, place, zone = candidates[index]
+        plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline), "no room"))
     plan.unplaced.sort(key=lambda item: (item.place.row, item.place.city))
     return plan
 
@@ -201,30 +243,20 @@ def _sweep_order(item: tuple["_Window", Place, str]) -> tuple:
     return (band, latitude, window.target, place.city.casefold(), place.country)
 
 
-def _with_country(place: Place, country: str) -> Place:
-    return Place(
-        place.city,
-        place.region,
-        country,
-        place.latitude,
-        place.longitude,
-        place.presents,
-        place.fact,
-        place.notes,
-        place.row,
-    )
-
-
 def _instant(zone: pytz.BaseTzInfo, local: dt.datetime, later: bool) -> int:
     """Epoch seconds of a local wall time; for a time that is skipped or repeated, the later or earlier reading."""
     readings = [int(zone.localize(local, is_dst=flag).timestamp()) for flag in (False, True)]
     return max(readings) if later else min(readings)
 
 
-def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
+def _window(
+    place: Place, zone_name: str, night: dt.date, deadline_span: dt.timedelta, opening_span: dt.timedelta
+) -> _Window:
+    """The place's evening in epoch seconds, and the moment the westward sweep aims for (two hours before the
+    deadline by the sun, kept inside the evening)."""
     zone = pytz.timezone(zone_name)
     midnight = dt.datetime.combine(night, dt.time())
-    earliest = _instant(zone, midnight, later=True)
+    earliest = _instant(zone, midnight + opening_span, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
     offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset().total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
@@ -234,18 +266,22 @@ def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.time
     while offset - solar > 12:
         solar += 24
     aim = dt.datetime.combine(night, dt.time(), UTC) + deadline_span - AIM_BEFORE_DEADLINE - dt.timedelta(hours=solar)
-    aim_seconds = int(aim.timestamp()) // 60 * 60
-    evening_start = max(earliest, _instant(zone, midnight + deadline_span - EVENING, later=True))
-    evening_end = max(evening_start, min(latest, _instant(zone, midnight + deadline_span - MARGIN, later=False)))
-    target = min(max(aim_seconds, evening_start), evening_end)
+    target = min(max(int(aim.timestamp()) // 60 * 60, earliest), max(earliest, latest))
     return _Window(earliest=earliest, latest=latest, target=target)
 
 
-def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_stops: int, step: int) -> str:
+def _no_window(place: Place, zone: str, night: dt.date, flight: "Flight", deadline: str) -> str:
     return (
-        f"{place.label}: no room left before the {deadline} deadline on the night of {night:%d %B %Y} in {zone} "
-        f"after {earlier_stops} earlier stops at least {step} seconds apart. "
-        "Remove stops in nearby time zones, plan with a shorter gap, or use a later deadline."
+        f"{place.label}: its evening from {flight.opening} to the {deadline} deadline on the night of "
+        f"{night:%d %B %Y} in {zone} is empty. Plan with an earlier opening or a later deadline."
+    )
+
+
+def _no_room(place: Place, zone: str, night: dt.date, deadline: str) -> str:
+    return (
+        f"{place.label}: no room in its evening before the {deadline} deadline on the night of {night:%d %B %Y} "
+        f"in {zone}, flying between the other stops. "
+        "Remove stops in nearby time zones, plan with a faster sleigh or shorter stays, or use a later deadline."
     )
 
 

@@ -8,7 +8,8 @@ import pytz
 from django.conf import settings
 from django.core.management import call_command
 
-from locations.planning import Place, check_plan, coming_night, plan_route, read_places, route_csv
+from lib.great_circle import great_circle_km
+from locations.planning import Flight, Place, check_plan, coming_night, plan_route, read_places, route_csv
 from locations.sample import build_sample_route
 from locations.sources import read_csv
 from locations.validation import validate_route
@@ -56,12 +57,16 @@ def test_places_across_the_date_line_are_planned_westward_and_pass_validation():
     assert len(report.stops) == 9
 
 
-def test_every_arrival_is_a_whole_second_strictly_after_the_one_before():
-    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+def test_every_arrival_is_a_whole_second_and_no_hop_is_faster_than_the_sleigh():
+    flight = Flight(speed_kmh=20_000, stay=60)
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, flight=flight)
 
     arrivals = [stop.arrival for stop in plan.stops]
     assert all(moment.microsecond == 0 and moment.utcoffset() == dt.timedelta(0) for moment in arrivals)
-    assert all(later - earlier >= dt.timedelta(minutes=1) for earlier, later in itertools.pairwise(arrivals))
+    for before, after in itertools.pairwise(plan.stops):
+        km = great_circle_km(before.place.latitude, before.place.longitude, after.place.latitude, after.place.longitude)
+        hop = (after.arrival - before.arrival).total_seconds()
+        assert hop >= flight.stay + km / flight.speed_kmh * 3600, (before.place.city, after.place.city)
 
 
 def test_every_stop_arrives_in_its_own_evening_before_22_local():
@@ -89,8 +94,8 @@ def test_the_route_starts_at_utc_plus_14_and_ends_at_utc_minus_11():
     assert last.arrival.date() == dt.date(2026, 12, 25)
 
 
-def test_a_26_00_deadline_plans_arrivals_after_22_and_before_2_am_local():
-    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, deadline="26:00")
+def test_a_22_00_opening_and_26_00_deadline_plan_arrivals_after_22_and_before_2_am_local():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, deadline="26:00", flight=Flight(opening="22:00"))
 
     assert check_plan(plan).errors == []
     for stop in plan.stops:
@@ -108,22 +113,24 @@ def route_table_of(plan):
 
 
 def test_places_that_cannot_fit_before_the_deadline_are_reported():
-    # Five minutes after midnight leaves room for five arrivals one minute apart, not eight.
+    # Five minutes after midnight leaves room for five arrivals a minute and a second apart, not eight.
     london_boroughs = [
         Place(name, "London", "GB", 51.5 + index / 100, -0.1, row=index + 2)
         for index, name in enumerate(["Camden", "Hackney", "Islington", "Lambeth", "Southwark", "Brent", "Ealing"])
     ] + [Place("Westminster", "London", "GB", 51.4975, -0.1357, row=9)]
 
-    plan = plan_route(london_boroughs, NIGHT, deadline="00:05")
+    plan = plan_route(london_boroughs, NIGHT, deadline="00:05", flight=Flight(opening="00:00"))
 
     assert len(plan.stops) == 5
     assert len(plan.unplaced) == 3
-    assert all("no room left before the 00:05 deadline" in item.reason for item in plan.unplaced)
+    assert all("no room in its evening before the 00:05 deadline" in item.reason for item in plan.unplaced)
+    assert {item.kind for item in plan.unplaced} == {"no room"}
     assert {item.place.city for item in plan.unplaced} | {stop.place.city for stop in plan.stops} == {
         place.city for place in london_boroughs
     }
     assert check_plan(plan).errors == []
-    assert local_wall_time(plan.stops[-1].arrival, "Europe/London") == dt.datetime(2026, 12, 24, 0, 4)
+    assert local_wall_time(plan.stops[0].arrival, "Europe/London") == dt.datetime(2026, 12, 24, 0, 0)
+    assert local_wall_time(plan.stops[-1].arrival, "Europe/London") < dt.datetime(2026, 12, 24, 0, 5)
 
 
 def test_toronto_given_as_us_is_reported_instead_of_planned():
@@ -134,10 +141,10 @@ def test_toronto_given_as_us_is_reported_instead_of_planned():
     assert "America/Toronto, which belongs to Canada (CA), not United States (US)" in toronto.reason
 
 
-def test_a_longer_gap_spreads_a_crowded_zone():
+def test_a_longer_stay_spreads_a_crowded_zone():
     crowd = [Place(f"Stop {index}", "", "DE", 52.0 + index / 50, 13.0, row=index + 2) for index in range(30)]
 
-    plan = plan_route(crowd, NIGHT, gap=dt.timedelta(minutes=5))
+    plan = plan_route(crowd, NIGHT, flight=Flight(stay=300, opening="16:00"))
 
     arrivals = [stop.arrival for stop in plan.stops]
     assert len(arrivals) == 30
