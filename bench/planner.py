@@ -23,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from lib.great_circle import great_circle_km  # noqa: E402
+from lib.great_circle import distance_km  # noqa: E402
 from locations.geography import local_wall_time  # noqa: E402
 from locations.planning import DEFAULT_FLIGHT, Flight, check_plan, plan_route, read_places  # noqa: E402
 from locations.sample import SAMPLE_DEADLINE, SAMPLE_NIGHT, choose_places  # noqa: E402
@@ -78,7 +78,7 @@ def crossings(points: list[tuple[float, float]]) -> int:
 
 def measure(name: str, stops: list[tuple[float, float, dt.datetime, str]], night: dt.date, seconds: float) -> None:
     """Print one row: stops as (latitude, longitude, arrival, zone)."""
-    kms = [great_circle_km(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(stops)]
+    kms = [distance_km(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(stops)]
     speeds = [
         km / max((b[2] - a[2]).total_seconds(), 1e-9) * 3600
         for km, (a, b) in zip(kms, itertools.pairwise(stops), strict=True)

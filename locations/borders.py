@@ -15,7 +15,7 @@ import pycountry
 import shapely
 from django.conf import settings
 
-from lib.great_circle import great_circle_km
+from lib.great_circle import distance_km
 
 # How close to a country's boundary a point may lie and still be in that country. Natural Earth draws for
 # 1:10,000,000, where half a millimetre on the map is 5 km; measured against GeoNames, its line lies 2.3 km
@@ -82,7 +82,7 @@ def km_outside(country: str, latitude: float, longitude: float) -> float | None:
     if shape.contains(point):
         return 0.0
     nearest = shapely.shortest_line(point, shape).coords[-1]
-    return great_circle_km(latitude, longitude, nearest[1], nearest[0])
+    return distance_km(latitude, longitude, nearest[1], nearest[0])
 
 
 def on_boundary_of(country: str, latitude: float, longitude: float) -> bool:

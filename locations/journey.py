@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from lib.great_circle import great_circle_km
+from lib.great_circle import distance_km
 
 # Solutions the guided local search may find after the first before it stops (deterministic work limit).
-DEFAULT_SOLUTIONS = 3000
+DEFAULT_SOLUTIONS = 400
 # Wall-clock safety net for one search, in seconds; a search that reaches it is no longer repeatable.
 DEFAULT_SAFETY_SECONDS = 60
 # Leaving a stop out costs more than any journey could: the search drops one only when it cannot fit.
@@ -61,7 +61,7 @@ def earliest_arrivals(legs: Sequence[Leg], order: Sequence[int], speed_kmh: floa
         leg = legs[index]
         moment = leg.opens
         if previous is not None:
-            km = great_circle_km(previous.latitude, previous.longitude, leg.latitude, leg.longitude)
+            km = distance_km(previous.latitude, previous.longitude, leg.latitude, leg.longitude)
             moment = max(moment, arrivals[-1] + stay + flight_seconds(km, speed_kmh))
         if moment > leg.closes:
             return None
@@ -79,7 +79,7 @@ def sweep(legs: Sequence[Leg], order: Sequence[int], speed_kmh: float, stay: int
         moment = leg.opens
         if kept:
             before = legs[kept[-1]]
-            km = great_circle_km(before.latitude, before.longitude, leg.latitude, leg.longitude)
+            km = distance_km(before.latitude, before.longitude, leg.latitude, leg.longitude)
             moment = max(moment, last_arrival + stay + flight_seconds(km, speed_kmh))
         if moment <= leg.closes:
             kept.append(index)
@@ -146,7 +146,7 @@ def solve_journey(
     for i, a in enumerate(legs):
         for j in range(i + 1, count):
             b = legs[j]
-            km = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
+            km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
             metres[i][j] = metres[j][i] = round(km * 1000)
             seconds[i][j] = seconds[j][i] = stay + flight_seconds(km, speed_kmh)
 
