@@ -114,7 +114,7 @@ class Command(BaseCommand):
             f"Planning {len(places.places)} places: {flight.speed_kmh:,.0f} km/h, {flight.stay} s at each stop, "
             f"{flight.opening} to {deadline} local time, at most {flight.solutions:,} solutions."
         )
-        plan = plan_route(places.places, night, deadline, flight, progress=self.progress(began))
+        plan = plan_route(places.places, night, deadline, flight, progress=self.progress(began, options["verbosity"]))
         report = check_plan(plan)
         if report.errors:
             # The planner should never get here; refuse to write a route check_route would reject.
@@ -127,18 +127,20 @@ class Command(BaseCommand):
         self.report_unplaced(plan.unplaced)
         net = " (stopped by the time safety net: another run may differ)" if plan.stopped_by_safety_net else ""
         self.stderr.write(
-            f"{len(plan.stops)} stops planned, {plan.total_km:,.0f} km in all, {len(plan.unplaced)} left out "
+            f"{len(plan.stops)} stops planned, {len(plan.unplaced)} left out, {plan.total_km:,.0f} km in all "
             f"(night {night:%Y-%m-%d}, deadline {deadline}), {plan.solutions:,} solutions in "
             f"{time.monotonic() - began:.0f} s{net}."
         )
         if plan.unplaced or places.errors:
             raise SystemExit(1)
 
-    def progress(self, began: float) -> Any:
+    def progress(self, began: float, verbosity: int) -> Any:
+        """Progress lines on a terminal (or with -v 2): solutions tried, best total so far, seconds."""
+
         def show(solutions: int, best_km: float) -> None:
             self.stderr.write(f"  {solutions:,} solutions, best {best_km:,.0f} km, {time.monotonic() - began:.0f} s")
 
-        return show if sys.stderr.isatty() or self.verbosity > 1 else None
+        return show if sys.stderr.isatty() or verbosity > 1 else None
 
     def report_findings(self, severity: str, findings: list[Finding]) -> None:
         """Findings grouped by code: one paragraph per code, the first rows' messages, then how many more."""
