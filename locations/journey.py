@@ -7,6 +7,7 @@ same route on any machine; wall time is only a safety net.
 """
 
 import math
+import os
 import time as time_module
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -168,7 +169,7 @@ def solve_journey(
     def on_solution() -> None:
         found[0] += 1
         best[0] = min(best[0], routing.CostVar().Value() / 1000)
-        if progress is not None and found[0] % 100 == 0:
+        if progress is not None and (found[0] % 100 == 0 or found[0] == 1):
             progress(found[0], best[0])
 
     routing.AddAtSolutionCallback(on_solution)
@@ -176,15 +177,19 @@ def solve_journey(
     parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     parameters.solution_limit = solutions
     parameters.time_limit.seconds = safety_seconds
-    routing.CloseModelWithParameters(parameters)
-    initial = routing.ReadAssignmentFromRoutes([list(start)], True)
-    if initial is None:
-        raise ValueError("the solver refused the starting order")
     began = time_module.monotonic()
-    solution = routing.SolveFromAssignmentWithParameters(initial, parameters)
+    if os.environ.get("JOURNEY_START") == "insertion":
+        parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+        solution = routing.SolveWithParameters(parameters)
+    else:
+        routing.CloseModelWithParameters(parameters)
+        initial = routing.ReadAssignmentFromRoutes([list(start)], True)
+        if initial is None:
+            raise ValueError("the solver refused the starting order")
+        solution = routing.SolveFromAssignmentWithParameters(initial, parameters)
+        if solution is None:
+            solution = initial
     elapsed = time_module.monotonic() - began
-    if solution is None:
-        solution = initial
     order: list[int] = []
     index = routing.Start(0)
     while True:
