@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytz
 
 from lib.great_circle import distance_km
+from lib.instants import iso_z
 from locations.geography import (
     UnclearWallTime,
     border_zone,
@@ -180,10 +181,6 @@ def default_night(arrivals: list[dt.datetime]) -> dt.date:
 
 def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S on %d %B %Y")
-
-
-def _instant(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _RowChecker:
@@ -400,8 +397,9 @@ class _RowChecker:
                 row,
                 LOCAL_ARRIVAL,
                 "arrival_mismatch",
-                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {_instant(local_instant)}, but the arrival "
-                f"says {_instant(instant)}. Correct one of them, or clear one of the two cells.",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {iso_z(local_instant, 'seconds')}, "
+                f"but the arrival says {iso_z(instant, 'seconds')}. "
+                "Correct one of them, or clear one of the two cells.",
             )
         return local_instant if not text else instant
 
@@ -478,7 +476,7 @@ class _RowChecker:
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
         column = _time_column(row)
         # As the organiser wrote it: a local arrival is named as typed, beside the instant it is.
-        stamp = _instant(arrival)
+        stamp = iso_z(arrival, "seconds")
         if column == LOCAL_ARRIVAL:
             stamp = f"{row.cells[LOCAL_ARRIVAL].strip()} local time, {stamp}"
         if self.previous_arrival is not None:
@@ -559,7 +557,7 @@ def impossible_hops(stops: list[CheckedStop], speed_kmh: float) -> list[Finding]
                     stop.row,
                     "arrival",
                     "impossible_hop",
-                    _instant(stop.arrival),
+                    iso_z(stop.arrival, "seconds"),
                     f"{stop.city}: {km:,.0f} km from {before.city} (row {before.row}) in {_duration(seconds)}, "
                     f"{speed:,.0f} km/h; the sleigh flies at most {speed_kmh:,.0f} km/h, so this hop needs "
                     f"{_duration(math.ceil(needed))}. Move the stop later, or the one before earlier.",
