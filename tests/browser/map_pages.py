@@ -137,7 +137,7 @@ def publish_unchecked(rows: list[list[str]], number: int, changes: dict[str, dic
 # Moments on the sample route (data/sample-route.csv): before take-off, Toronto reached, all done.
 SAMPLE_STATES = {
     # Weeks ahead: 23 days and 5 hours before Santa takes off from Kiritimati.
-    "weeks": dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC),
+    "weeks": dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC),
     "waiting": dt.datetime(2026, 12, 24, 3, 44, tzinfo=dt.UTC),
     # Thirty seconds after Santa reaches Toronto, at 7:03 pm there.
     "flying": dt.datetime(2026, 12, 25, 0, 4, 24, tzinfo=dt.UTC),

@@ -10,7 +10,7 @@ from tests.browser.map_pages import SAMPLE_STATES, open_map, put_in_state, rehea
 
 pytestmark = [pytest.mark.browser]
 
-TAKE_OFF = dt.datetime(2026, 12, 24, 6, 29, tzinfo=dt.UTC)  # Kiritimati, the sample route's first stop
+TAKE_OFF = dt.datetime(2026, 12, 24, 4, 0, tzinfo=dt.UTC)  # Kiritimati, the sample route's first stop
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 # For each state: what the card says, which new elements show, and whether Santa is busy at a stop.
 STATES = {
