@@ -30,7 +30,8 @@ from locations.sample import SAMPLE_DEADLINE, SAMPLE_NIGHT, choose_places  # noq
 from locations.sources import read_source  # noqa: E402
 from locations.validation import validate_route  # noqa: E402
 
-GOOGLE = ROOT.parent / "shared" / "real-data" / "google-santa-tracker-2017.json"
+# The same file as ../shared/real-data/ (tests/locations/test_google_2017.py checks its digest).
+GOOGLE = ROOT / "tests" / "data" / "google-santa-tracker-2017.json"
 GOOGLE_NIGHT = dt.date(2017, 12, 24)
 RUSHED_KMH = 40_000
 

@@ -20,7 +20,15 @@ from locations.geography import (
     wall_time_instant,
     zone_at,
 )
-from locations.journey import DEFAULT_SAFETY_SECONDS, DEFAULT_SOLUTIONS, Leg, Progress, solve_journey, sweep
+from locations.journey import (
+    DEFAULT_SAFETY_SECONDS,
+    DEFAULT_SOLUTIONS,
+    Leg,
+    Progress,
+    earliest_arrivals,
+    solve_journey,
+    sweep,
+)
 from locations.numbers import parse_coordinate, parse_number
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
@@ -28,6 +36,8 @@ from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline,
 UTC = dt.UTC
 # The sweep that gives the search its first journey aims for about two hours before the deadline by the sun.
 AIM_BEFORE_DEADLINE = dt.timedelta(hours=2)
+# More places than one night can hold (about 1,700 at a minute each) are not all searched; see plan_route.
+MAX_SEARCH_PLACES = 2_000
 # Places aimed within one band of this much time are swept in latitude order (see _sweep_order).
 SWEEP = dt.timedelta(hours=1)
 
@@ -195,13 +205,15 @@ def plan_route(
     deadline: str = "22:00",
     flight: Flight = DEFAULT_FLIGHT,
     progress: Progress | None = None,
+    search: bool = True,
 ) -> Plan:
     """Order places as a journey of least total distance and give each a whole-second arrival in its evening.
 
     Every arrival is inside the place's window (from `flight.opening` local time on the night to one second
     before the local deadline), and each hop takes at least `flight.stay` plus the flight at `flight.speed_kmh`.
     The order starts from a westward sweep and is improved by OR-Tools (locations.journey); places that cannot
-    fit are returned in `unplaced`, with the reason.
+    fit are returned in `unplaced`, with the reason. With `search` False the sweep alone is returned (quick, not
+    short). More than MAX_SEARCH_PLACES places cannot all fit one night: only those the sweep fits are searched.
     """
     deadline_span = parse_deadline(deadline)
     opening_span = parse_opening(flight.opening)
@@ -223,6 +235,21 @@ def plan_route(
     candidates.sort(key=_sweep_order)
     legs = [Leg(place.latitude, place.longitude, window.earliest, window.latest) for window, place, _ in candidates]
     start = sweep(legs, range(len(legs)), flight.speed_kmh, flight.stay)
+    if not search or len(legs) > MAX_SEARCH_PLACES:
+        # The search's matrices grow with the square of the places: past this many, search only what fits.
+        kept = [candidates[index] for index in start] if search else []
+        dropped = [candidates[index] for index in sorted(set(range(len(legs))) - set(start))]
+        if search:
+            candidates, legs = kept, [legs[index] for index in start]
+            start = list(range(len(legs)))
+        else:
+            arrivals = earliest_arrivals(legs, start, flight.speed_kmh, flight.stay) or []
+            for index, moment in zip(start, arrivals, strict=True):
+                _, place, zone = candidates[index]
+                plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
+            candidates, legs, start = [], [], []
+        for _, place, zone in dropped:
+            plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline), "no room"))
     journey = solve_journey(
         legs,
         start,
