@@ -448,6 +448,7 @@ class StopAdmin(ReadOnlyAdmin):
         "timezone",
         "presents",
         "fact",
+        "facts",
         "notes",
     )
     readonly_fields = fields

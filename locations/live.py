@@ -54,6 +54,7 @@ def stop_json(row: dict[str, Any]) -> dict[str, Any]:
         "local_arrival": _local_arrival(row["arrival"], row["timezone"]),
         "presents": row["presents"],
         "fact": row["fact"],
+        "facts": row["facts"],
     }
 
 

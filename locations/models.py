@@ -14,6 +14,7 @@ PUBLIC_STOP_FIELDS = (
     "timezone",
     "presents",
     "fact",
+    "facts",
 )
 
 
@@ -81,6 +82,9 @@ class Stop(models.Model):
     timezone = models.CharField(max_length=64, help_text="IANA zone at the coordinates.")
     presents = models.BigIntegerField(null=True, blank=True)
     fact = models.TextField(blank=True)
+    facts = models.JSONField(
+        default=dict, blank=True, help_text="The fact in other languages, by language code ({'de': '...'})."
+    )
     notes = models.TextField(blank=True, help_text="Private: never leaves the server.")
 
     class Meta:

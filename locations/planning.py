@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import pytz
 
 from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
-from locations.table import RouteTable, SheetRow, column_name
-from locations.validation import Finding, Report, parse_deadline, validate_route
+from locations.table import FACT_PREFIX, RouteTable, SheetRow, column_name
+from locations.validation import Finding, Report, parse_deadline, stop_facts, validate_route
 
 UTC = dt.UTC
 ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
@@ -38,6 +38,8 @@ class Place:
     fact: str = ""
     notes: str = ""
     row: int = 0
+    # The fact in other languages: (language code, text) pairs, written as `fact:xx` columns.
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -121,6 +123,7 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
                 fact=cells.get("fact", ""),
                 notes=cells.get("notes", ""),
                 row=row.number,
+                facts=tuple(stop_facts(cells).items()),
             )
         )
     return PlaceList(places, errors, report.warnings)
@@ -202,17 +205,7 @@ def _sweep_order(item: tuple["_Window", Place, str]) -> tuple:
 
 
 def _with_country(place: Place, country: str) -> Place:
-    return Place(
-        place.city,
-        place.region,
-        country,
-        place.latitude,
-        place.longitude,
-        place.presents,
-        place.fact,
-        place.notes,
-        place.row,
-    )
+    return dataclasses.replace(place, country=country)
 
 
 def _instant(zone: pytz.BaseTzInfo, local: dt.datetime, later: bool) -> int:
@@ -252,7 +245,9 @@ def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_sto
 def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
     """The planned route as sheet rows (timezone left blank: validation finds it from the coordinates)."""
     with_notes = any(stop.place.notes for stop in plan.stops)
-    header = list(ROUTE_COLUMNS) + (["notes"] if with_notes else [])
+    languages = sorted({language for stop in plan.stops for language, _text in stop.place.facts})
+    header = list(ROUTE_COLUMNS) + [f"{FACT_PREFIX}{language}" for language in languages]
+    header += ["notes"] if with_notes else []
     rows = []
     for stop in plan.stops:
         place = stop.place
@@ -267,6 +262,8 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             "" if place.presents is None else str(place.presents),
             place.fact,
         ]
+        facts = dict(place.facts)
+        row += [facts.get(language, "") for language in languages]
         rows.append(row + ([place.notes] if with_notes else []))
     return header, rows
 

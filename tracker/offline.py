@@ -22,6 +22,7 @@ SHELL_FILES = (
     "css/map.css",
     "css/masthead.css",
     "js/main.js",
+    "js/basemap.js",
     "js/clock.js",
     "js/format.js",
     "js/geo.js",

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses what every other middleware has written: HTML pages without a CSRF token only.
+    "tracker.compression.PageGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.

@@ -3,7 +3,7 @@
 // answer code as /api/v1/now. Leaflet and topojson-client are classic scripts loaded before this module.
 
 import { trailLines, wrapLongitude } from "./geo.js";
-import { drawCountries } from "./map.js";
+import { basemapLayer } from "./basemap.js";
 
 const ASK_DELAY_MS = 120;
 
@@ -45,12 +45,8 @@ function start(root) {
   fetch(root.dataset.world)
     .then((response) => response.json())
     .then((topology) => {
-      drawCountries(map, topology);
-      trail.bringToFront();
-      for (const dot of dots) {
-        dot.bringToFront();
-      }
-      santa.bringToFront();
+      // On its own canvas in the tile pane, under the trail and the dots.
+      basemapLayer(topology).addTo(map);
     })
     .catch(() => {});
 
