@@ -18,7 +18,6 @@ from django.views.decorators.http import require_safe
 SHELL_FILES = (
     "leaflet/leaflet.css",
     "leaflet/leaflet.js",
-    "topojson-client/topojson-client.min.js",
     "css/map.css",
     "css/masthead.css",
     "js/main.js",
@@ -33,7 +32,7 @@ SHELL_FILES = (
     "js/share.js",
     "icons/santa.svg",
     "icons/favicon.svg",
-    "world-atlas/countries-110m.json",
+    "map/countries-110m.json",
 )
 
 

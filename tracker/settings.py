@@ -184,8 +184,6 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("world-atlas", NODE_MODULES / "world-atlas"),
-    ("topojson-client", NODE_MODULES / "topojson-client" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

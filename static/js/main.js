@@ -62,7 +62,7 @@ const view = createMap($("map"), {
 if (!root.dataset.tileUrl) {
   get(root.dataset.world)
     .then((response) => response.json())
-    .then((topology) => view.drawBasemap(topology))
+    .then((projected) => view.drawBasemap(projected))
     .catch(() => {
       // Without shapes the map is plain sea; the card and the list still tell the whole story.
     });

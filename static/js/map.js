@@ -1,5 +1,5 @@
 // Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
-// Leaflet and topojson-client are classic scripts loaded before this module (window.L, window.topojson).
+// Leaflet is a classic script loaded before this module (window.L).
 // Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
 // trail's path data, so it fetches nothing and creates no images.
 
@@ -129,9 +129,9 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const view = {
     map,
 
-    /** Draw Natural Earth's countries from a world-atlas TopoJSON under the trail. */
-    drawBasemap(topology) {
-      basemapLayer(topology).addTo(map);
+    /** Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail. */
+    drawBasemap(projected) {
+      basemapLayer(projected).addTo(map);
     },
 
     /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */

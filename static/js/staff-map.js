@@ -1,6 +1,6 @@
 // The organisers' staff map: every stop of a revision, and, for the slider's route time, what viewers see.
 // What viewers see is never computed here: each slider value asks the staff endpoint, which calls the same
-// answer code as /api/v1/now. Leaflet and topojson-client are classic scripts loaded before this module.
+// answer code as /api/v1/now. Leaflet is a classic script loaded before this module.
 
 import { trailLines, wrapLongitude } from "./geo.js";
 import { basemapLayer } from "./basemap.js";
@@ -44,9 +44,9 @@ function start(root) {
   map.attributionControl.addAttribution("Country shapes: Natural Earth");
   fetch(root.dataset.world)
     .then((response) => response.json())
-    .then((topology) => {
+    .then((projected) => {
       // On its own canvas in the tile pane, under the trail and the dots.
-      basemapLayer(topology).addTo(map);
+      basemapLayer(projected).addTo(map);
     })
     .catch(() => {});
 
