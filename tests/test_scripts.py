@@ -5,10 +5,12 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 
-from tests.processes import start_scripts_run
+from tests.processes import ROOT, start_scripts_run
 
 
 def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tmp_path):

@@ -1,7 +1,7 @@
 // The world's countries drawn cheaply. scripts/project-basemap.py projects Natural Earth's shapes to Web
-// Mercator ahead of time (static/map/countries-110m.json), so the page only turns them into one Path2D and
-// paints it on one canvas per view: a move or zoom repaints that single path once per world copy in view (the
-// worlds either side of ±180°) under a transform. No DOM element per country, no projection in the browser.
+// Mercator ahead of time (static/map/countries-110m.json), so the page only turns each ring into a Path2D once
+// and paints them on one canvas: a move or zoom repaints, under a transform, the rings whose box is in view,
+// once per world copy in view (the worlds either side of ±180°). No DOM element per country, no projection.
 // Leaflet (window.L) is a classic script loaded before this module.
 
 // At zoom 0 Leaflet's Web Mercator world is one 256-pixel tile.
@@ -9,20 +9,29 @@ const WORLD_PX = 256;
 // Country borders, in screen pixels at every zoom.
 const BORDER_PX = 0.6;
 
-/** One Path2D through the projected rings ({scale, rings: [[x0, y0, dx1, dy1, ...]]}), in zoom-0 pixels. */
-export function landPath({ scale, rings }, path = new Path2D()) {
-  for (const ring of rings) {
+/**
+ * The projected rings ({scale, rings: [[x0, y0, dx1, dy1, ...]]}) as paths in zoom-0 pixels, each with its
+ * bounding box, so a paint skips every country outside the view. `newPath` makes an empty Path2D.
+ */
+export function landRings({ scale, rings }, newPath = () => new Path2D()) {
+  return rings.map((ring) => {
+    const path = newPath();
     let x = ring[0] / scale;
     let y = ring[1] / scale;
+    const box = { left: x, top: y, right: x, bottom: y };
     path.moveTo(x, y);
     for (let i = 2; i < ring.length; i += 2) {
       x += ring[i] / scale;
       y += ring[i + 1] / scale;
       path.lineTo(x, y);
+      box.left = Math.min(box.left, x);
+      box.right = Math.max(box.right, x);
+      box.top = Math.min(box.top, y);
+      box.bottom = Math.max(box.bottom, y);
     }
     path.closePath();
-  }
-  return path;
+    return { path, box };
+  });
 }
 
 /** The world copies (-1, 0, 1) whose x range [left, left + width) meets a canvas `width` pixels wide. */
@@ -36,7 +45,7 @@ export function copiesInView(left, worldWidth, width) {
 /** A Leaflet layer (a renderer, so it follows moves and zoom animations) painting the projected countries. */
 export function basemapLayer(projected) {
   const L = window.L;
-  const land = landPath(projected);
+  const land = landRings(projected);
 
   const Basemap = L.Renderer.extend({
     _initContainer() {
@@ -80,13 +89,24 @@ export function basemapLayer(projected) {
       ctx.fillStyle = style.color;
       ctx.strokeStyle = style.borderTopColor;
       ctx.lineWidth = BORDER_PX / scale;
-      ctx.lineJoin = "round";
       const left = -origin.x - min.x;
+      const top = -origin.y - min.y;
       for (const shift of copiesInView(left, WORLD_PX * scale, size.x)) {
         const x = left + shift * WORLD_PX * scale;
-        ctx.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * x, ratio * (-origin.y - min.y));
-        ctx.fill(land, "evenodd");
-        ctx.stroke(land);
+        // The canvas in this copy's zoom-0 pixels: only the countries whose box meets it are painted.
+        const view = {
+          left: -x / scale,
+          right: (size.x - x) / scale,
+          top: -top / scale,
+          bottom: (size.y - top) / scale,
+        };
+        ctx.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * x, ratio * top);
+        for (const { path, box } of land) {
+          if (box.right >= view.left && box.left <= view.right && box.bottom >= view.top && box.top <= view.bottom) {
+            ctx.fill(path);
+            ctx.stroke(path);
+          }
+        }
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       this._container.dataset.painted = String(Number(this._container.dataset.painted ?? 0) + 1);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { copiesInView, landPath } from "../../static/js/basemap.js";
+import { copiesInView, landRings } from "../../static/js/basemap.js";
 
 class RecordedPath {
   constructor() {
@@ -21,14 +21,15 @@ class RecordedPath {
 }
 
 test("a ring's steps from its first point add up to the points, in zoom-0 pixels", () => {
-  const path = landPath({ scale: 100, rings: [[12800, 6400, 100, 0, 0, -250]] }, new RecordedPath());
-  assert.deepEqual(path.steps, [["M", 128, 64], ["L", 129, 64], ["L", 129, 61.5], ["Z"]]);
+  const [ring] = landRings({ scale: 100, rings: [[12800, 6400, 100, 0, 0, -250]] }, () => new RecordedPath());
+  assert.deepEqual(ring.path.steps, [["M", 128, 64], ["L", 129, 64], ["L", 129, 61.5], ["Z"]]);
+  assert.deepEqual(ring.box, { left: 128, top: 61.5, right: 129, bottom: 64 });
 });
 
 test("the committed shapes lie within the world's 256 pixels, Fiji and Russia running on past 180°", () => {
   const projected = JSON.parse(readFileSync(new URL("../../static/map/countries-110m.json", import.meta.url)));
-  const path = landPath(projected, new RecordedPath());
-  const points = path.steps.filter((step) => step[0] !== "Z");
+  const rings = landRings(projected, () => new RecordedPath());
+  const points = rings.flatMap((ring) => ring.path.steps).filter((step) => step[0] !== "Z");
   assert.ok(points.length > 10_000, points.length);
   const xs = points.map((step) => step[1]);
   const ys = points.map((step) => step[2]);
