@@ -139,6 +139,11 @@ def test_countries_are_named_as_people_say_them_by_the_browser_in_the_page_langu
         place = page.inner_text("#card-place")
         vatican = "Vatican City" if language == "en" else "Vatikanstadt"
         assert place.startswith(f"Vatican City, {vatican} ·") or place.startswith(f"{vatican} ·"), place
+        # Kinshasa is long before the newest ten: the whole night's list opens with the button below it.
+        assert page.locator("#visited-list li").count() == 10
+        page.click("#visited-all")
+        assert page.get_attribute("#visited-all", "aria-expanded") == "true"
+        assert page.locator("#visited-list li").count() > 40
         kinshasa = page.locator("#visited-list li", has_text="Kinshasa").first.inner_text()
         assert kinshasa.startswith(f"Kinshasa, {congo} ·"), kinshasa
         assert "Republic" not in kinshasa
