@@ -57,6 +57,8 @@ export function basemapLayer(projected) {
     },
 
     _destroyContainer() {
+      cancelAnimationFrame(this._frame);
+      this._frame = null;
       this._container.remove();
       delete this._ctx;
     },
@@ -67,6 +69,16 @@ export function basemapLayer(projected) {
         return;
       }
       L.Renderer.prototype._update.call(this);
+      // Several moves in one frame (a page setting its view as it loads) make one paint, in the next frame.
+      if (this._frame == null) {
+        this._frame = requestAnimationFrame(() => {
+          this._frame = null;
+          this._redraw();
+        });
+      }
+    },
+
+    _redraw() {
       const bounds = this._bounds;
       const size = bounds.getSize();
       const ratio = window.devicePixelRatio || 1;
@@ -84,10 +96,14 @@ export function basemapLayer(projected) {
       const ctx = this._ctx;
       const scale = this._map.getZoomScale(this._zoom, 0);
       const origin = this._map.getPixelOrigin();
-      // The colours come from the stylesheet (.land), like the trail's.
-      const style = getComputedStyle(this._container);
-      ctx.fillStyle = style.color;
-      ctx.strokeStyle = style.borderTopColor;
+      // The colours come from the stylesheet (.land), like the trail's; read once, as reading them forces a style
+      // recalculation of the whole page.
+      if (!this._colours) {
+        const style = getComputedStyle(this._container);
+        this._colours = { fill: style.color, border: style.borderTopColor };
+      }
+      ctx.fillStyle = this._colours.fill;
+      ctx.strokeStyle = this._colours.border;
       ctx.lineWidth = BORDER_PX / scale;
       const left = -origin.x - min.x;
       const top = -origin.y - min.y;

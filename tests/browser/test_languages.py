@@ -137,7 +137,7 @@ def test_the_map_in_each_language(screen_context, site, sample_route, settings, 
     opened = open_map(screen_context, site, language=language)
     page = opened.page
     page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=10_000)
-    page.wait_for_selector("canvas.land", state="attached", timeout=10_000)
+    page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
     page.wait_for_timeout(400)  # Leaflet finishes placing the view
     assert page.get_by_text(PRESENTS[language]).is_visible()
     check_page(page, language)

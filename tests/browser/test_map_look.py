@@ -71,7 +71,7 @@ def test_the_trail_has_at_least_3_to_1_contrast_over_land_and_over_sea(browser, 
     context = browser.new_context()
     try:
         page = open_map(context, site).page
-        page.wait_for_selector("canvas.land", state="attached", timeout=10_000)
+        page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
         page.wait_for_selector("path.trail", state="attached", timeout=10_000)
         style = page.evaluate(
             """() => {
