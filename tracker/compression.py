@@ -18,7 +18,8 @@ class PageGZipMiddleware(GZipMiddleware):
         """The response, compressed when it is HTML that holds no CSRF token and the browser accepts gzip."""
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
-        # get_token() (every {% csrf_token %}) marks the request; such a page holds a secret.
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # get_token() (every {% csrf_token %}) sets this key, and CSRF's middleware only sets it to False once it has
+        # sent the cookie, so its presence says the page holds a token.
+        if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
             return response
         return super().process_response(request, response)
