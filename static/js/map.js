@@ -73,10 +73,15 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     if (!icon || reducedMotion()) {
       return;
     }
-    // Restart the CSS animation on the same elements: no new nodes, no requests, and no forced layout (switching
-    // between two identically drawn animations restarts it).
+    // Restart the CSS animation on the same elements: no new nodes, no requests, and no forced layout (the Web
+    // Animations API rewinds the sparkles' own animations; before, reading offsetWidth laid out the page).
     icon.classList.add("sparkling");
-    icon.classList.toggle("sparkle-again");
+    for (const animation of icon.getAnimations({ subtree: true })) {
+      if (animation.animationName === "sparkle") {
+        animation.currentTime = 0;
+        animation.play();
+      }
+    }
   }
 
   /** The zoom at which one world is as wide as the map, snapped up: never two whole worlds side by side. */
