@@ -26,10 +26,6 @@ from locations.models import Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
 
-admin.site.site_header = "Santa tracker"
-admin.site.site_title = "Santa tracker admin"
-admin.site.index_title = "Route and letters"
-
 # GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
 confirmed = require_http_methods(["GET", "POST"])
 

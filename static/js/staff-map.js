@@ -4,13 +4,9 @@
 
 import { trailLines, wrapLongitude } from "./geo.js";
 import { basemapLayer } from "./basemap.js";
+import { isoSeconds } from "./instants.js";
 
 const ASK_DELAY_MS = 120;
-
-/** An instant as the page writes it: ISO 8601 UTC to the second with Z. */
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 function describe(answer, total) {
   const time = answer.at.replace("T", " ").replace("Z", " UTC");
