@@ -4,7 +4,7 @@
 
 const KEY = "santa-letter-draft";
 // The fields a child fills in; the hidden honeypot and the CSRF token are never kept.
-const FIELDS = ["name", "email", "message", "age", "country"];
+const FIELDS = ["writer", "name", "email", "message", "age", "country"];
 
 function storage() {
   try {
@@ -43,12 +43,16 @@ function keep(form, store) {
   }
 }
 
-/** Put a kept draft into the empty fields of `form` (what the server sent back, after an error, wins). */
+/** Put a kept draft into a fresh `form` (after an error the server has sent back what was posted: that wins). */
 function restore(form, store) {
+  if (document.querySelector(".errorlist, .notice")) {
+    return;
+  }
   const draft = readDraft(store);
   for (const name of FIELDS) {
+    // A RadioNodeList for the writer's choice: setting its value checks that radio.
     const field = form.elements.namedItem(name);
-    if (field && !field.value && typeof draft[name] === "string") {
+    if (field && typeof draft[name] === "string") {
       field.value = draft[name];
     }
   }
