@@ -90,6 +90,11 @@ class LetterForm(forms.Form):
         required=False,
         max_length=MAX_NAME_LENGTH,
         widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={
+            "max_length": gettext_lazy(
+                "This name is very long: please write a shorter one, up to %(limit_value)d letters."
+            )
+        },
     )
     email = forms.EmailField(
         label=gettext_lazy("Email address for Santa's reply"),

@@ -171,6 +171,7 @@ def test_the_letter_survives_a_language_switch_in_the_browser_only_and_is_forgot
         page.goto(f"{site}/en/letters/write/")
         page.check("input[name=writer][value=grown_up]")
         page.fill("#id_name", "Aroha")
+        page.fill("#id_child_name", "Mere")
         page.fill("#id_email", "aroha@example.co.nz")
         page.fill("#id_message", "Dear Santa, a kite with a long red tail, please.")
         page.fill("#id_age", "7")
@@ -185,6 +186,7 @@ def test_the_letter_survives_a_language_switch_in_the_browser_only_and_is_forgot
         assert page.input_value("#id_age") == "7"
         assert page.input_value("#id_country") == "NZ"
         assert page.is_checked("input[name=writer][value=grown_up]")
+        assert page.input_value("#id_child_name") == "Mere"
         shoot(page, tmp_path, "letters-draft-de-phone.png")
         for url, body, headers in sent:
             for typed in ("Aroha", "kite", "aroha@example"):

@@ -4,7 +4,7 @@
 
 const KEY = "santa-letter-draft";
 // The fields a child fills in; the hidden honeypot and the CSRF token are never kept.
-const FIELDS = ["writer", "name", "email", "message", "age", "country"];
+const FIELDS = ["writer", "name", "child_name", "email", "message", "age", "country"];
 
 function storage() {
   try {
