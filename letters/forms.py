@@ -51,8 +51,14 @@ class NightForm(forms.Form):
     day = forms.DateField(label="Night of", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+# Every note the letter form can show, in a child's words in the page's language rather than Django's stock
+# "This field is required." (the age's are beside its field).
+EMPTY_NAME = gettext_lazy("Your name is empty: write the name Santa should call you.")
+EMPTY_LETTER = gettext_lazy("Your letter is empty: write Santa a few words.")
+
+
 class LetterForm(forms.Form):
-    """The public "Write to Santa" form, in the page's language (Django translates its own error messages)."""
+    """The public "Write to Santa" form, in the page's language, every note written for a child."""
 
     writer = forms.ChoiceField(
         label=gettext_lazy("Who is writing to Santa?"),
@@ -68,7 +74,15 @@ class LetterForm(forms.Form):
     # dir="auto": a name or letter in another script than the page's reads in its own direction (a Latin
     # letter on the Arabic page keeps its "!" at the end).
     name = forms.CharField(
-        label=gettext_lazy("Your name"), max_length=MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"dir": "auto"})
+        label=gettext_lazy("Your name"),
+        max_length=MAX_NAME_LENGTH,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={
+            "required": EMPTY_NAME,
+            "max_length": gettext_lazy(
+                "Your name is very long: please write a shorter one, up to %(limit_value)d letters."
+            ),
+        },
     )
     child_name = forms.CharField(
         label=gettext_lazy("Grown-ups: the child's first name"),
@@ -76,16 +90,36 @@ class LetterForm(forms.Form):
         required=False,
         max_length=MAX_NAME_LENGTH,
         widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={
+            "max_length": gettext_lazy(
+                "This name is very long: please write a shorter one, up to %(limit_value)d letters."
+            )
+        },
     )
     email = forms.EmailField(
         label=gettext_lazy("Email address for Santa's reply"),
         help_text=gettext_lazy("A grown-up's address is fine. We only use it to answer this letter."),
         max_length=254,
+        error_messages={
+            "required": gettext_lazy("Santa needs an email address to write back: ask a grown-up for one."),
+            "invalid": gettext_lazy(
+                "This email address does not look quite right: check it with a grown-up. "
+                "It looks like name@example.com."
+            ),
+            "max_length": gettext_lazy("This email address is too long: check it with a grown-up."),
+        },
     )
     message = forms.CharField(
         label=gettext_lazy("Your letter"),
         max_length=MAX_LETTER_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60, "dir": "auto"}),
+        error_messages={
+            "required": EMPTY_LETTER,
+            "max_length": gettext_lazy(
+                "Your letter is longer than Santa can read: please make it a little shorter, "
+                "up to %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
     )
     age = forms.IntegerField(
         label=gettext_lazy("How old are you? (optional)"),
@@ -98,7 +132,10 @@ class LetterForm(forms.Form):
         ),
     )
     country = forms.ChoiceField(
-        label=gettext_lazy("Where do you live? (optional)"), required=False, choices=country_choices
+        label=gettext_lazy("Where do you live? (optional)"),
+        required=False,
+        choices=country_choices,
+        error_messages={"invalid_choice": gettext_lazy("Please choose your country from the list.")},
     )
     # The honeypot: hidden by the stylesheet and from assistive technology; people leave it empty, bots fill it.
     website = forms.CharField(
@@ -120,14 +157,14 @@ class LetterForm(forms.Form):
         """A name that shows: invisible characters (zero-width, bidi overrides, line breaks) taken out."""
         name = strip_invisible(self.cleaned_data["name"], keep="").strip()
         if not name:
-            raise forms.ValidationError(gettext("Your name is empty: write the name Santa should call you."))
+            raise forms.ValidationError(EMPTY_NAME)
         return name
 
     def clean_message(self) -> str:
         """A letter needs words, not just spaces or invisible characters."""
         message = strip_invisible(self.cleaned_data["message"]).strip()
         if not message:
-            raise forms.ValidationError(gettext("Your letter is empty: write Santa a few words."))
+            raise forms.ValidationError(EMPTY_LETTER)
         return message
 
     def clean_child_name(self) -> str:

@@ -498,6 +498,7 @@ class StopAdmin(ReadOnlyAdmin):
         "timezone",
         "presents",
         "fact",
+        "facts",
         "notes",
     )
     readonly_fields = fields

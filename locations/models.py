@@ -15,6 +15,8 @@ PUBLIC_STOP_FIELDS = {
     "timezone": "timezone",
     "presents": "presents",
     "fact": "fact",
+    # The fact in other languages by the site's language code, from the sheet's fact:xx columns.
+    "facts": "facts",
 }
 
 
@@ -84,6 +86,9 @@ class Stop(models.Model):
     timezone = models.CharField(max_length=64, help_text="IANA zone at the coordinates.")
     presents = models.BigIntegerField(null=True, blank=True)
     fact = models.TextField(blank=True)
+    facts = models.JSONField(
+        default=dict, blank=True, help_text="The fact in other languages, by language code ({'de': '...'})."
+    )
     notes = models.TextField(blank=True, help_text="Private: never leaves the server.")
 
     class Meta:

@@ -30,8 +30,8 @@ from locations.journey import (
     sweep,
 )
 from locations.numbers import parse_coordinate, parse_number
-from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
-from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
+from locations.table import FACT_PREFIX, ROUTE_COLUMNS, RouteTable, SheetRow, column_name
+from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, stop_facts, validate_route
 
 UTC = dt.UTC
 # The sweep that gives the search its first journey aims for about two hours before the deadline by the sun.
@@ -70,6 +70,8 @@ class Place:
     fact: str = ""
     notes: str = ""
     row: int = 0
+    # The fact in other languages: (language code, text) pairs, written as `fact:xx` columns.
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -170,6 +172,7 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
                 fact=cells.get("fact", ""),
                 notes=cells.get("notes", ""),
                 row=row.number,
+                facts=tuple(stop_facts(cells).items()),
             )
         )
     return PlaceList(places, errors, report.warnings)
@@ -335,6 +338,10 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
     with_notes = any(stop.place.notes for stop in plan.stops)
     left_out = {LOCAL_ARRIVAL} | (set() if with_notes else {"notes"})
     header = [name for name in ROUTE_COLUMNS if name not in left_out]
+    # The fact in other languages, each its own `fact:xx` column right after `fact`.
+    languages = sorted({language for stop in plan.stops for language, _text in stop.place.facts})
+    after_fact = header.index("fact") + 1
+    header[after_fact:after_fact] = [f"{FACT_PREFIX}{language}" for language in languages]
     rows = []
     for stop in plan.stops:
         place = stop.place
@@ -348,6 +355,7 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             "presents": "" if place.presents is None else str(place.presents),
             "fact": place.fact,
             "notes": place.notes,
+            **{f"{FACT_PREFIX}{language}": text for language, text in place.facts},
         }
         rows.append([cells.get(name, "") for name in header])
     return header, rows

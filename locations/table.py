@@ -18,6 +18,9 @@ ROUTE_COLUMNS = (
     "fact",
     "notes",
 )
+# A fact in one language: `fact:de`, `fact:ja`, `fact:pt-br` (the site's language codes); plain `fact` is the
+# fallback for every other language.
+FACT_PREFIX = "fact:"
 # Numbers in text cells are read as this Babel locale writes them unless the source says otherwise.
 PLAIN_LOCALE = "en_US"
 _SPACES_AND_UNDERSCORES = re.compile(r"[\s_]+")
@@ -62,6 +65,13 @@ def column_name(header: object) -> str:
     'Local_Arrival ' and 'local  arrival' both name 'local arrival'; every reader and check keys cells by it.
     """
     return _SPACES_AND_UNDERSCORES.sub(" ", str(header)).strip().casefold()
+
+
+def fact_language(name: str) -> str | None:
+    """The language code a column name (column_name) gives a fact in: 'fact:pt br' -> 'pt-br'; None for others."""
+    if not name.startswith(FACT_PREFIX):
+        return None
+    return name.removeprefix(FACT_PREFIX).strip().replace(" ", "-") or None
 
 
 def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 2) -> tuple[list[str], list[SheetRow]]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytz
+from django.conf import settings
 
 from lib.great_circle import distance_km
 from lib.instants import iso_z
@@ -24,7 +25,7 @@ from locations.geography import (
     zone_at,
 )
 from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
-from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
+from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name, fact_language
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
 # `local arrival` (the wall time at the stop) may stand in for `arrival`; when both are given they must agree.
@@ -49,7 +50,7 @@ ERROR_CODES = (
     "dst_change",
     "unsupported_zone",
 )
-WARNING_CODES = ("duplicate_stop", "country_alias", "impossible_hop")
+WARNING_CODES = ("duplicate_stop", "country_alias", "impossible_hop", "unknown_fact_language")
 # The sleigh's top speed, km/h: the planner flies at it, and a hop that would need more is an impossible_hop.
 SLEIGH_SPEED_KMH = 20_000.0
 UTC = dt.UTC
@@ -87,6 +88,8 @@ class CheckedStop:
     presents: int | None
     fact: str
     notes: str
+    # The fact in other languages, by the site's language code ({"de": "Hauptstadt von Tonga."}); blank cells left out.
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -293,6 +296,7 @@ class _RowChecker:
             presents=presents,
             fact=cells.get("fact", "").strip(),
             notes=cells.get("notes", "").strip(),
+            facts=stop_facts(cells),
         )
 
     def _coordinate(self, row: SheetRow, column: str, limit: float, label: str) -> float | None:
@@ -522,6 +526,7 @@ def validate_route(
     report.errors.extend(header_findings(table.headers))
     if report.errors:
         return report
+    report.warnings.extend(fact_language_findings(table.headers))
     if not rows:
         # Every stop deleted, the header left: published, it would take Santa off every map mid-night.
         message = "The sheet has its header row but no stops. Add one row per stop, from row 2 on."
@@ -586,11 +591,51 @@ def _rough_arrivals(rows: list[SheetRow]) -> list[dt.datetime]:
     return arrivals
 
 
+def site_languages() -> tuple[str, ...]:
+    """The language codes the public pages are written in (settings.LANGUAGES): the facts a sheet may carry."""
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def stop_facts(cells: dict[str, str]) -> dict[str, str]:
+    """A row's facts by site language from its `fact:xx` cells, blank ones left out (the page falls back to `fact`)."""
+    languages = site_languages()
+    facts = {}
+    for name, value in cells.items():
+        language = fact_language(name)
+        if language in languages and value.strip():
+            facts[language] = value.strip()
+    return facts
+
+
+def fact_language_findings(headers: list[str]) -> list[Finding]:
+    """A warning (unknown_fact_language) for each `fact:xx` column whose code is not one of the site's languages."""
+    languages = site_languages()
+    findings = []
+    for header in headers:
+        language = fact_language(column_name(header))
+        if language is None or language in languages:
+            continue
+        close = [code for code in languages if code.split("-")[0] == language.split("-")[0]]
+        hint = f"Did you mean 'fact:{close[0]}'? " if close else ""
+        findings.append(
+            Finding(
+                1,
+                column_name(header),
+                "unknown_fact_language",
+                header,
+                f"The column {header.strip()!r} gives facts in {language!r}, which is not one of the site's "
+                f"languages ({', '.join(languages)}), so no page shows them. {hint}Rename the column to one of "
+                "those codes, or delete it.",
+            )
+        )
+    return findings
+
+
 def header_findings(headers: list[str]) -> list[Finding]:
     """Row 1's problems: two columns with one name (duplicate_column), required columns absent (missing_column)."""
     names = [column_name(header) for header in headers]
     findings = []
-    for name in ROUTE_COLUMNS:
+    for name in (*ROUTE_COLUMNS, *sorted({name for name in names if fact_language(name)})):
         positions = [position for position, header in enumerate(names) if header == name]
         if len(positions) > 1:
             from openpyxl.utils import get_column_letter  # about half a second to import: only when it is needed

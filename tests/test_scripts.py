@@ -5,10 +5,12 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 
-from tests.processes import start_scripts_run
+from tests.processes import ROOT, start_scripts_run
 
 
 def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tmp_path):
@@ -51,3 +53,10 @@ def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tm
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+
+
+def test_the_committed_basemap_is_the_projection_of_the_pinned_world_atlas():
+    result = subprocess.run(
+        [sys.executable, "scripts/project-basemap.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -5,15 +5,11 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticFilesConfig(DjangoStaticFilesConfig):
-    """Django's staticfiles, skipping the npm files the map never loads (megabytes of 10m and 50m shapes)."""
+    """Django's staticfiles, skipping the npm files the map never loads."""
 
     ignore_patterns = [
         *DjangoStaticFilesConfig.ignore_patterns,
-        "*-10m.json",
-        "*-50m.json",
-        "land-*.json",
         "leaflet-src*",
-        "topojson-client.js",
         "package.json",
         "README.md",
     ]

@@ -27,7 +27,9 @@ def map_text() -> dict[str, str]:
     return {
         "arrived": _("{place} · arrived {time} local time"),
         "arrivedNoTime": _("{place} · Santa is here"),
-        "announceArrival": _("Santa has arrived in {place}."),
+        # Said once by screen readers at each hop: each thing once, as a sentence.
+        "announceArrival": _("Santa has arrived in {place}, at {time} local time."),
+        "announceArrivalNoTime": _("Santa has arrived in {place}."),
         "announceFinished": _("Santa has finished his journey. Merry Christmas!"),
         "waiting": _("Santa is getting ready at the North Pole."),
         "takesOffIn": _("Santa takes off in {time}"),
@@ -52,6 +54,9 @@ def map_text() -> dict[str, str]:
         "linkCopied": _("Link copied: paste it anywhere to share the tracker."),
         "copyThisLink": _("Copy this link to share the tracker: {url}"),
         "basemapCredit": _("Country shapes: Natural Earth"),
+        # The visited list shows the newest stops; this button opens all of them, and closes them again.
+        "visitedAll": _("Show all {count} stops"),
+        "visitedLatest": _("Show only the latest stops"),
     }
 
 

@@ -20,10 +20,10 @@ from lib.text_direction import text_direction
 SHELL_FILES = (
     "leaflet/leaflet.css",
     "leaflet/leaflet.js",
-    "topojson-client/topojson-client.min.js",
     "css/map.css",
     "css/masthead.css",
     "js/main.js",
+    "js/basemap.js",
     "js/clock.js",
     "js/format.js",
     "js/geo.js",
@@ -34,7 +34,7 @@ SHELL_FILES = (
     "js/share.js",
     "icons/santa.svg",
     "icons/favicon.svg",
-    "world-atlas/countries-110m.json",
+    "map/countries-110m.json",
 )
 
 

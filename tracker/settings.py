@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses what every other middleware has written: HTML pages without a CSRF token only.
+    "tracker.compression.PageGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.
@@ -194,8 +196,6 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("world-atlas", NODE_MODULES / "world-atlas"),
-    ("topojson-client", NODE_MODULES / "topojson-client" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -91,6 +91,18 @@ export function arrivalLine(stop, { language, text }) {
   return time === null ? fill(text.arrivedNoTime, { place }) : fill(text.arrived, { place, time });
 }
 
+/** "Santa has arrived in Conakry, Guinea, at 8:55 pm local time.": the live region's sentence, each thing once. */
+export function arrivalAnnouncement(stop, { language, text }) {
+  const place = placeName(stop, language);
+  const time = localTime(stop.local_arrival, language);
+  return time === null ? fill(text.announceArrivalNoTime, { place }) : fill(text.announceArrival, { place, time });
+}
+
+/** The stop's fact in `language` (the sheet's `fact:xx` column), else its plain `fact`; "" when it has none. */
+export function factIn(stop, language) {
+  return stop.facts?.[language] || stop.fact || "";
+}
+
 /** A whole number with the page language's grouping ("1,100,000", "1 100 000"). */
 export function count(value, language) {
   return new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(value ?? 0);

@@ -3,9 +3,11 @@
 
 import { syncClock } from "./clock.js";
 import {
+  arrivalAnnouncement,
   arrivalLine,
   count,
   countdown,
+  factIn,
   fill,
   kilometres,
   timeIn,
@@ -60,7 +62,7 @@ const view = createMap($("map"), {
 if (!root.dataset.tileUrl) {
   get(root.dataset.world)
     .then((response) => response.json())
-    .then((topology) => view.drawBasemap(topology))
+    .then((projected) => view.drawBasemap(projected))
     .catch(() => {
       // Without shapes the map is plain sea; the card and the list still tell the whole story.
     });
@@ -140,24 +142,53 @@ function tick() {
   }
 }
 
+// The list shows the newest stops only, so the page stays small however long the night; "Show all" opens the rest.
+const LIST_LATEST = 10;
+let listAll = false;
+
+function listItem(stop) {
+  const element = document.createElement("li");
+  element.textContent = line(stop);
+  return element;
+}
+
+/** The visited list after an answer: one item added (and the oldest shown one dropped) per hop, no layout read. */
 function renderList(action) {
   const list = $("visited-list");
-  // The newest stop stays in sight unless the viewer has scrolled back through the list.
-  const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
-  const item = (stop) => {
-    const element = document.createElement("li");
-    element.textContent = line(stop);
-    return element;
-  };
-  if (action === "append") {
-    list.append(item(state.stops[state.stops.length - 1]));
+  const { stops } = state;
+  const shown = listAll ? stops : stops.slice(-LIST_LATEST);
+  // Only the whole list scrolls: the newest stop stays in sight unless the viewer has scrolled back through it.
+  const atEnd = listAll && list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+  if (action === "append" && list.children.length + 1 === shown.length) {
+    list.append(listItem(stops[stops.length - 1]));
+  } else if (action === "append" && list.children.length === shown.length && shown.length > 0) {
+    list.firstElementChild.remove();
+    list.append(listItem(stops[stops.length - 1]));
   } else {
-    list.replaceChildren(...state.stops.map(item));
+    list.replaceChildren(...shown.map(listItem));
   }
-  if (atEnd || action !== "append") {
+  list.start = stops.length - shown.length + 1;
+  const toggle = $("visited-all");
+  toggle.hidden = stops.length <= LIST_LATEST;
+  const label = listAll ? text.visitedLatest : fill(text.visitedAll, { count: count(stops.length, language) });
+  if (toggle.textContent !== label) {
+    toggle.textContent = label;
+  }
+  toggle.setAttribute("aria-expanded", String(listAll));
+  list.classList.toggle("visited-list-all", listAll);
+  if (atEnd) {
     list.scrollTop = list.scrollHeight;
   }
 }
+
+$("visited-all").addEventListener("click", () => {
+  listAll = !listAll;
+  renderList("rebuild");
+  if (listAll) {
+    const list = $("visited-list");
+    list.scrollTop = list.scrollHeight;
+  }
+});
 
 function renderCard(answer) {
   for (const id of ["card-local", "card-fact", "card-note", "card-next"]) {
@@ -172,7 +203,7 @@ function renderCard(answer) {
     }
   } else {
     showText("card-place", line(answer.current));
-    showText("card-fact", answer.current.fact);
+    showText("card-fact", factIn(answer.current, language));
   }
   $("stops").textContent = count(answer.visited, language);
   tick();
@@ -247,7 +278,7 @@ async function onAnswer(answer, clock) {
   renderCard(answer);
   const sentences = [];
   if (!firstAnswer && answer.current && answer.visited > state.visited) {
-    sentences.push(fill(text.announceArrival, { place: line(answer.current) }));
+    sentences.push(arrivalAnnouncement(answer.current, { language, text }));
   }
   if (!firstAnswer && homecoming) {
     sentences.push(text.announceFinished);

@@ -1,8 +1,9 @@
 // Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
-// Leaflet and topojson-client are classic scripts loaded before this module (window.L, window.topojson).
+// Leaflet is a classic script loaded before this module (window.L).
 // Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
 // trail's path data, so it fetches nothing and creates no images.
 
+import { basemapLayer } from "./basemap.js";
 import { greatCircle, trailArcs, trailLines, wrapLongitude } from "./geo.js";
 
 const FLIGHT_MS = 1800;
@@ -20,39 +21,8 @@ const SANTA_HTML =
   '<span class="sparkle sparkle-3" aria-hidden="true"></span>' +
   '<span class="sparkle sparkle-4" aria-hidden="true"></span>';
 
-/** Make a ring's longitudes run on (179, 181) rather than jump (179, -179), in place. */
-function unwrapRing(ring) {
-  for (let i = 1; i < ring.length; i += 1) {
-    ring[i][0] += Math.round((ring[i - 1][0] - ring[i][0]) / 360) * 360;
-  }
-}
-
 function easeInOut(t) {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
-}
-
-/** Draw Natural Earth's countries from a world-atlas TopoJSON on `map`, three times so the seam never shows. */
-export function drawCountries(map, topology) {
-  const L = window.L;
-  const countries = window.topojson.feature(topology, topology.objects.countries);
-  // Natural Earth draws Fiji and Russia across the antimeridian: unwrapped, they are not smeared
-  // across the whole map, and the copies either side show the part beyond 180 degrees.
-  for (const feature of countries.features) {
-    const { type, coordinates } = feature.geometry ?? {};
-    const polygons = type === "Polygon" ? [coordinates] : type === "MultiPolygon" ? coordinates : [];
-    for (const polygon of polygons) {
-      for (const ring of polygon) {
-        unwrapRing(ring);
-      }
-    }
-  }
-  for (const shift of [-360, 0, 360]) {
-    L.geoJSON(countries, {
-      className: "land",
-      interactive: false,
-      coordsToLatLng: ([lng, lat]) => L.latLng(lat, lng + shift),
-    }).addTo(map);
-  }
 }
 
 /** The map in `element`; `reducedMotion()` is asked at each move so a change of setting applies at once. */
@@ -103,10 +73,15 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     if (!icon || reducedMotion()) {
       return;
     }
-    // Restart the CSS animation on the same elements: no new nodes, no requests.
-    icon.classList.remove("sparkling");
-    void icon.offsetWidth;
+    // Restart the CSS animation on the same elements: no new nodes, no requests, and no forced layout (the Web
+    // Animations API rewinds the sparkles' own animations; before, reading offsetWidth laid out the page).
     icon.classList.add("sparkling");
+    for (const animation of icon.getAnimations({ subtree: true })) {
+      if (animation.animationName === "sparkle") {
+        animation.currentTime = 0;
+        animation.play();
+      }
+    }
   }
 
   /** The zoom at which one world is as wide as the map, snapped up: never two whole worlds side by side. */
@@ -159,11 +134,9 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const view = {
     map,
 
-    /** Draw Natural Earth's countries from a world-atlas TopoJSON under the trail. */
-    drawBasemap(topology) {
-      drawCountries(map, topology);
-      trailCasing.bringToFront();
-      trail.bringToFront();
+    /** Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail. */
+    drawBasemap(projected) {
+      basemapLayer(projected).addTo(map);
     },
 
     /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */

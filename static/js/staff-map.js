@@ -1,10 +1,10 @@
 // The organisers' staff map: every stop of a revision, and, for the slider's route time, what viewers see.
 // What viewers see is never computed here: each slider value asks the staff endpoint, which calls the same
-// answer code as /api/v1/now. Leaflet and topojson-client are classic scripts loaded before this module.
+// answer code as /api/v1/now. Leaflet is a classic script loaded before this module.
 
 import { distanceKm, trailLines, wrapLongitude } from "./geo.js";
+import { basemapLayer } from "./basemap.js";
 import { isoSeconds } from "./instants.js";
-import { drawCountries } from "./map.js";
 
 const ASK_DELAY_MS = 120;
 
@@ -56,13 +56,9 @@ function start(root) {
   map.attributionControl.addAttribution("Country shapes: Natural Earth");
   fetch(root.dataset.world)
     .then((response) => response.json())
-    .then((topology) => {
-      drawCountries(map, topology);
-      trail.bringToFront();
-      for (const dot of dots) {
-        dot.bringToFront();
-      }
-      santa.bringToFront();
+    .then((projected) => {
+      // On its own canvas in the tile pane, under the trail and the dots.
+      basemapLayer(projected).addTo(map);
     })
     .catch(() => {});
 

@@ -56,7 +56,7 @@ def restore_organisers_group() -> None:
 def night(sample_route, settings, tmp_path) -> Night:
     """Route clock frozen mid-night, a syncer heartbeat a moment ago, and a held half-length sheet."""
     settings.TRACKER_CLOCK = Rehearsal(start=ROUTE_TIME, anchor=ROUTE_TIME, speed=0.0)
-    # The organisers' sheet, half saved: its first 40 rows of the sample's 405, synced by the --every loop.
+    # The organisers' sheet, half saved: its first 40 rows of the sample's 369, synced by the --every loop.
     sample = settings.TRACKER_SAMPLE_ROUTE.read_text(encoding="utf-8").splitlines(keepends=True)
     half_saved = tmp_path / "half-saved.csv"
     half_saved.write_text("".join(sample[:41]), encoding="utf-8")

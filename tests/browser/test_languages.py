@@ -4,6 +4,7 @@ Each page: the right language and direction, nothing wider than the screen, axe-
 violation, and a screenshot (into docs/screenshots/ when scripts/screenshots.py asks, else a throwaway folder).
 """
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.map_pages import WATCH_SCRIPT, open_map, put_in_state
+from tests.browser.map_pages import WATCH_SCRIPT, open_map, put_in_state, rehearse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,15 @@ SEND = {
 }
 SEND["en"] = "Send my letter to Santa"
 THANKS = {"ja": "ありがとう\uff01", "ar": "شكرًا لك!", "de": "Vielen Dank!", "en": "Thank you!"}
+# The note under an empty email field, in a child's words (never Django's "This field is required.").
+EMAIL_NEEDED = {
+    "ja": "サンタさんがお返事を書くには、メールアドレスがいります。おうちの人に聞いてね。",
+    "ar": "يحتاج بابا نويل إلى عنوان بريد إلكتروني ليرد عليك: يمكن طلبه من أحد الكبار.",
+    "de": "Der Weihnachtsmann braucht eine E-Mail-Adresse, um dir zu antworten: Frag einen Erwachsenen danach.",
+    "en": "Santa needs an email address to write back: ask a grown-up for one.",
+}
+# Django's own words, in English and in each language's Django catalogue: none may show on the letter form.
+STOCK_ERRORS = ("This field is required", "Enter a valid email", "このフィールドは必須です", "Dieses Feld ist zwingend")
 PRESENTS = {"ja": "届けたプレゼント", "ar": "الهدايا الموزَّعة", "de": "Verteilte Geschenke", "en": "Presents delivered"}
 # The part of the page that is wider than the screen, if any: every element's box against the viewport.
 OVERFLOW_SCRIPT = """() => {
@@ -103,6 +113,9 @@ def test_the_letter_form_its_errors_and_the_thank_you_page_in_each_language(
     page.wait_for_selector(".notice[role=alert]")
     check_page(page, language)
     assert page.locator(".errorlist").count() == 3  # name, email and letter are required
+    assert page.locator("#id_email_error").inner_text() == EMAIL_NEEDED[language]
+    errors = page.locator(".letter-form").inner_text()
+    assert not any(stock in errors for stock in STOCK_ERRORS), errors
     shoot(page, tmp_path, f"letters-errors-{language}-{screen}.png")
 
     page.fill("#id_name", "Aroha")
@@ -124,7 +137,7 @@ def test_the_map_in_each_language(screen_context, site, sample_route, settings, 
     opened = open_map(screen_context, site, language=language)
     page = opened.page
     page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=10_000)
-    page.wait_for_selector("path.land", state="attached", timeout=10_000)
+    page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
     page.wait_for_timeout(400)  # Leaflet finishes placing the view
     assert page.get_by_text(PRESENTS[language]).is_visible()
     check_page(page, language)
@@ -146,3 +159,81 @@ def test_the_language_switcher_is_links_to_the_same_page_in_each_language(screen
     page.wait_for_url(f"{site}/ar/letters/write/")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert page.get_attribute("details.languages a[aria-current=page]", "lang") == "ar"
+
+
+def test_the_letter_survives_a_language_switch_in_the_browser_only_and_is_forgotten_once_sent(browser, site, tmp_path):
+    context = browser.new_context(viewport=SCREENS["phone"], is_mobile=True, has_touch=True)
+    sent = []
+    context.on("request", lambda request: sent.append((request.url, request.post_data or "", request.headers)))
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{site}/en/letters/write/")
+        page.check("input[name=writer][value=grown_up]")
+        page.fill("#id_name", "Aroha")
+        page.fill("#id_child_name", "Mere")
+        page.fill("#id_email", "aroha@example.co.nz")
+        page.fill("#id_message", "Dear Santa, a kite with a long red tail, please.")
+        page.fill("#id_age", "7")
+        page.select_option("#id_country", "NZ")
+        page.locator("details.languages summary").click()
+        page.get_by_role("link", name="Deutsch").click()
+        page.wait_for_url(f"{site}/de/letters/write/")
+        # The same letter, in the German form: nothing lost, nothing sent.
+        assert page.input_value("#id_name") == "Aroha"
+        assert page.input_value("#id_email") == "aroha@example.co.nz"
+        assert page.input_value("#id_message") == "Dear Santa, a kite with a long red tail, please."
+        assert page.input_value("#id_age") == "7"
+        assert page.input_value("#id_country") == "NZ"
+        assert page.is_checked("input[name=writer][value=grown_up]")
+        assert page.input_value("#id_child_name") == "Mere"
+        shoot(page, tmp_path, "letters-draft-de-phone.png")
+        for url, body, headers in sent:
+            for typed in ("Aroha", "kite", "aroha@example"):
+                assert typed not in url and typed not in body, (url, body)
+                assert not any(typed in value for value in headers.values()), (url, headers)
+        page.get_by_role("button", name=SEND["de"]).click()
+        page.get_by_role("heading", name=THANKS["de"]).wait_for()
+        assert [body for _url, body, _headers in sent if "kite" in body] != []  # sent once the child pressed send
+        # Sent: the next letter starts blank, in any language.
+        page.goto(f"{site}/ja/letters/write/")
+        assert page.input_value("#id_message") == ""
+        assert page.evaluate("sessionStorage.length") == 0
+    finally:
+        context.close()
+
+
+def test_the_card_gives_the_stop_s_fact_in_the_page_s_language(browser, site, sample_route, settings):
+    # Thirty seconds after Santa reaches Ottawa, whose sheet row has a fact in every language.
+    rehearse(settings, dt.datetime(2026, 12, 25, 2, 11, 30, tzinfo=dt.UTC), speed=1)
+    context = browser.new_context(viewport=SCREENS["phone"])
+    try:
+        for language, fact in (
+            ("de", "Hauptstadt des Landes. Hier leben rund 1 Million Menschen."),
+            ("ja", "この国の首都です。人口は約100万人です。"),
+            ("en", "Capital of Canada. About 1 million people live here."),
+        ):
+            page = open_map(context, site, language=language).page
+            page.wait_for_selector("#tracker[data-status=flying]", state="attached")
+            assert page.inner_text("#card-fact") == fact
+            page.close()
+    finally:
+        context.close()
+
+
+def test_the_language_switcher_s_arrow_points_down_in_every_direction(browser, site):
+    context = browser.new_context(viewport=SCREENS["phone"])
+    try:
+        page = context.new_page()
+        arrows = {}
+        for language in ("en", "ar"):
+            page.goto(f"{site}/{language}/letters/write/")
+            # The chevron is the two borders that meet at its point: right and bottom, turned 45°, point down.
+            arrows[language] = page.evaluate(
+                """() => { const style = getComputedStyle(document.querySelector(".languages summary"), "::after");
+                  return [style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle, style.transform]; }"""
+            )
+        assert arrows["ar"] == arrows["en"]
+        assert arrows["ar"][:3] == ["solid", "solid", "none"]
+    finally:
+        context.close()

@@ -20,7 +20,7 @@ def test_axe_finds_no_violations_on_the_map(browser, site, sample_route, setting
         opened = open_map(context, site)
         page = opened.page
         page.wait_for_selector(f"#tracker[data-status={state}]", state="attached", timeout=10_000)
-        page.wait_for_selector("path.land", state="attached", timeout=10_000)
+        page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
         assert page.get_attribute("html", "lang") == "en"

@@ -46,7 +46,7 @@ def test_the_first_load_with_its_service_worker_is_under_200_kb_with_static_file
         page = context.new_page()
         page.goto(f"{site}/en/")
         page.wait_for_selector(f"#tracker[data-status={state}]", state="attached", timeout=15_000)
-        page.wait_for_selector("path.land", state="attached", timeout=15_000)
+        page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=15_000)
         # The worker has installed (its shell cached) once it controls the page.
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
         page.wait_for_load_state("networkidle")

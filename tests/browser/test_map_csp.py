@@ -58,8 +58,8 @@ def test_with_a_tile_url_the_map_draws_tiles_with_their_attribution_instead_of_t
         page = opened.page
         page.wait_for_selector("img.leaflet-tile-loaded", timeout=10_000)
         assert "Tiles © Example Maps" in page.inner_text(".leaflet-control-attribution")
-        assert page.locator("path.land").count() == 0
-        assert not any("world-atlas" in url for url in opened.requests)
+        assert page.locator("canvas.land").count() == 0
+        assert not any("countries-110m" in url for url in opened.requests)
         assert any("?tile=" in url for url in opened.requests)
         assert opened.csp_violations() == []
         assert opened.errors == []

@@ -86,7 +86,7 @@ def test_each_state_shows_its_elements_and_axe_finds_nothing(
         opened = open_map(context, site, language=language)
         page = opened.page
         page.wait_for_selector(f"#tracker[data-status={state['status']}]", state="attached", timeout=10_000)
-        page.wait_for_selector("path.land", state="attached", timeout=10_000)
+        page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
         if state.get("hop"):
             page.wait_for_function("() => document.getElementById('tracker').dataset.visited === '309'", timeout=15_000)
         if state.get("offline"):

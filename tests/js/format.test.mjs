@@ -3,10 +3,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  arrivalAnnouncement,
   arrivalLine,
   count,
   countdown,
   countryName,
+  factIn,
   kilometres,
   localTime,
   placeName,
@@ -83,4 +85,31 @@ test("the deadline and a distance are phrased by Intl", () => {
   assert.equal(wallHour(Date.parse("2026-12-24T22:30:00Z"), "en"), "10:30 pm");
   assert.equal(wallDay(Date.parse("2026-12-24T22:00:00Z"), "en"), "December 24");
   assert.equal(kilometres(12345.6, "en"), "12,346 km");
+});
+
+test("the arrival is announced once, as a sentence, not as the card line inside a sentence", () => {
+  const text = {
+    announceArrival: "Santa has arrived in {place}, at {time} local time.",
+    announceArrivalNoTime: "Santa has arrived in {place}.",
+  };
+  const conakry = { city: "Conakry", region: "", country: "GN", local_arrival: "2026-12-24T20:55:00" };
+  assert.equal(
+    arrivalAnnouncement(conakry, { language: "en", text }),
+    "Santa has arrived in Conakry, Guinea, at 8:55 pm local time.",
+  );
+  const japanese = { announceArrival: "サンタさんが{place}に着きました。現地時間は{time}です。" };
+  assert.equal(arrivalAnnouncement(conakry, { language: "ja", text: japanese }), "サンタさんがConakry, ギニアに着きました。現地時間は20:55です。");
+  assert.equal(
+    arrivalAnnouncement({ ...conakry, local_arrival: null }, { language: "en", text }),
+    "Santa has arrived in Conakry, Guinea.",
+  );
+});
+
+test("a stop's fact is in the page's language when the sheet has one, else the plain fact", () => {
+  const tokyo = { fact: "Capital of Japan.", facts: { de: "Hauptstadt des Landes.", ja: "この国の首都です。" } };
+  assert.equal(factIn(tokyo, "de"), "Hauptstadt des Landes.");
+  assert.equal(factIn(tokyo, "ja"), "この国の首都です。");
+  assert.equal(factIn(tokyo, "fr"), "Capital of Japan.");
+  assert.equal(factIn({ fact: "Capital of Japan." }, "de"), "Capital of Japan.");
+  assert.equal(factIn({ fact: "", facts: {} }, "de"), "");
 });

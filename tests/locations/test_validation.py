@@ -295,7 +295,7 @@ def test_every_code_in_the_brief_is_known():
         "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone",
         "no_stops",
     }  # fmt: skip
-    assert set(WARNING_CODES) == {"duplicate_stop", "country_alias", "impossible_hop"}
+    assert set(WARNING_CODES) == {"duplicate_stop", "country_alias", "impossible_hop", "unknown_fact_language"}
 
 
 def test_notes_stay_on_the_checked_stop_for_the_server_only():

@@ -106,6 +106,7 @@ def test_at_take_off_the_first_stop_is_current_with_every_public_field(client, t
             "local_arrival": "2026-12-24T20:00:00",
             "presents": 1200,
             "fact": "",
+            "facts": {},
         },
         "next_hop_at": "2026-12-24T08:00:00Z",
         "presents_delivered": 1200,
