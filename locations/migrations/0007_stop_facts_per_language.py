@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("locations", "0005_syncrun_every_seconds"),
+        ("locations", "0006_who_decides"),
     ]
 
     operations = [
