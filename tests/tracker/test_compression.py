@@ -15,7 +15,7 @@ def test_the_map_page_is_compressed_for_a_browser_that_accepts_gzip(client, plai
     assert packed["Vary"] == "Accept-Encoding"
 
 
-def test_the_letter_form_with_its_csrf_token_is_never_compressed(client):
+def test_the_letter_form_with_its_csrf_token_is_never_compressed(client, plain_static_files):
     response = client.get("/en/letters/write/", headers={"accept-encoding": "gzip"})
     assert 'name="csrfmiddlewaretoken"' in response.text
     assert "Content-Encoding" not in response
