@@ -45,7 +45,7 @@ def test_a_letter_posted_with_the_scoped_cookie_passes_csrf():
     response = client.post(
         "/en/letters/write/",
         {"name": "Aroha", "email": "aroha@example.co.nz", "message": "Dear Santa, a kite please!", "age": "7"}
-        | {"country": "NZ", "website": "", "csrfmiddlewaretoken": token},
+        | {"country": "NZ", "website": "", "writer": "child", "csrfmiddlewaretoken": token},
     )
 
     assert response.status_code == 302
