@@ -1,8 +1,10 @@
 """Forms: the public letter to Santa, and the elves' reply and bulk-reply forms."""
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -59,7 +61,7 @@ class LetterForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Labels sit above their fields and many are questions: no colon after "How old are you? (optional)".
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -98,11 +100,11 @@ class ReplyForm(forms.Form):
         help_text="The persona's signature in the letter's language is added below it.",
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, letter: Letter | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, letter: Letter | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persona"].queryset = personas_for(user)
+        cast(forms.ModelChoiceField, self.fields["persona"]).queryset = personas_for(user)
         if letter is not None:
-            self.fields["template"].choices = template_choices(letter)
+            cast(forms.ModelChoiceField, self.fields["template"]).choices = template_choices(letter)
 
 
 def template_choices(letter: Letter) -> list[tuple[object, object]]:
@@ -122,9 +124,9 @@ class BulkReplyForm(forms.Form):
     persona = forms.ModelChoiceField(label="Reply as", queryset=ElfPersona.objects.none(), empty_label=None)
     template = forms.ModelChoiceField(label="Template", queryset=ReplyTemplate.objects.all(), empty_label=None)
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persona"].queryset = personas_for(user)
+        cast(forms.ModelChoiceField, self.fields["persona"]).queryset = personas_for(user)
 
 
 def template_languages(current: str = "") -> list[tuple[str, str]]:
@@ -147,6 +149,8 @@ class ReplyTemplateForm(forms.ModelForm):
         model = ReplyTemplate
         fields = ["name", "language", "body"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = template_languages(self.instance.language if self.instance else "")
+        cast(forms.ChoiceField, self.fields["language"]).choices = template_languages(
+            self.instance.language if self.instance else ""
+        )

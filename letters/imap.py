@@ -86,7 +86,9 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
     """A logged-in connection, verifying the server's certificate over TLS."""
     if mailbox.tls:
         context = ssl.create_default_context(cafile=mailbox.ca_file or None)
-        connection = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout)
+        connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+            mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout
+        )
     else:
         connection = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=mailbox.timeout)
     connection.login(mailbox.user, mailbox.password)

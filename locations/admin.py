@@ -1,7 +1,8 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import override
+from typing import TYPE_CHECKING, TypedDict, override
 
 import pytz
 from django.contrib import admin, messages
@@ -24,6 +25,10 @@ from locations.margins import deadline_wall_time, margin_chart, stop_margins
 from locations.models import Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices  # types the stubs name, absent at run time
+    from django_stubs_ext import WithAnnotations
 
 admin.site.site_header = "Santa tracker"
 admin.site.site_title = "Santa tracker admin"
@@ -121,6 +126,12 @@ class RevisionStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StopCount(TypedDict):
+    """What RevisionAdmin's list annotates each revision with."""
+
+    stop_count: int
+
+
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
     list_display = (
@@ -166,7 +177,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         return format_html('<span title="{}">{}</span>', obj.source, short_source(obj.source))
 
     @admin.display(ordering="stop_count")
-    def stops(self, obj: Revision) -> int:
+    def stops(self, obj: "WithAnnotations[Revision, StopCount]") -> int:
         return obj.stop_count
 
     @admin.display(description="errors")
@@ -243,6 +254,7 @@ class RevisionAdmin(ReadOnlyAdmin):
     def report_sync(self, request: HttpRequest, result: SyncResult) -> None:
         """Tell the organiser what the sync did, with a link to what to look at next."""
         if result.outcome == SyncRun.Outcome.PUBLISHED:
+            assert result.revision is not None  # a published sync names its revision
             url = reverse("admin:locations_revision_change", args=[result.revision.pk])
             messages.success(
                 request, format_html('{} <a href="{}">Review revision {}</a>.', result.message, url, result.revision)
@@ -250,6 +262,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         elif result.outcome == SyncRun.Outcome.UNCHANGED:
             messages.info(request, result.message)
         elif result.outcome == SyncRun.Outcome.HELD:
+            assert result.revision is not None  # a held sync names the revision it stored
             url = reverse("admin:locations_revision_make_live", args=[result.revision.pk])
             messages.warning(request, format_html('{} <a href="{}">Review and make it live</a>.', result.message, url))
         elif result.outcome == SyncRun.Outcome.INVALID:
@@ -278,7 +291,8 @@ class RevisionAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         revision = self.get_object(request, unquote(object_id))
         if revision is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # The change view's own "does not exist" redirect: a private ModelAdmin method django-stubs leaves out.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         change_url = reverse("admin:locations_revision_change", args=[revision.pk])
         if request.method == "POST":
             if revision.is_live:
@@ -349,21 +363,23 @@ class RevisionFilter(admin.SimpleListFilter):
 
     @override
     def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
-        if self.value() is None:
+        number = self.value()
+        if number is None:
             return queryset.filter(revision__is_live=True)
-        return queryset.filter(revision__number=self.value())
+        return queryset.filter(revision__number=number)
 
-    def choices(self, changelist: ChangeList) -> list[dict]:
+    def choices(self, changelist: ChangeList) -> Iterator["_ListFilterChoices"]:
         choices = list(super().choices(changelist))
         # The unfiltered choice is the live revision here, not "All".
         choices[0]["display"] = "Live revision"
-        return choices
+        return iter(choices)
 
 
 class TypedFilter(admin.SimpleListFilter):
     """A list filter typed into a small box instead of picked from hundreds of links."""
 
     template = "admin/locations/typed_filter.html"
+    parameter_name: str
     placeholder = ""
 
     @override
@@ -374,7 +390,8 @@ class TypedFilter(admin.SimpleListFilter):
     def has_output(self) -> bool:
         return True
 
-    def choices(self, changelist: ChangeList) -> list[dict]:
+    # django-stubs types a choice as a link's (display, query string); this filter's own template reads these instead.
+    def choices(self, changelist: ChangeList) -> list[dict]:  # type: ignore[override]
         # One "choice" carries what the template's small form needs: the other parameters, kept as hidden fields.
         kept = [(name, value) for name, value in changelist.params.items() if name != self.parameter_name]
         return [

@@ -114,7 +114,7 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
             Place(
                 city=cells["city"],
                 region=cells.get("region", ""),
-                country=resolve_country(cells["country"])[0],
+                country=resolve_country(cells["country"])[0] or cells["country"],
                 latitude=float(cells["latitude"]),
                 longitude=float(cells["longitude"]),
                 presents=int(presents) if presents else None,
@@ -152,10 +152,10 @@ def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap
     candidates: list[tuple[_Window, Place, str]] = []
     for place in places:
         zone, problem = country_problem(place)
-        if problem:
+        country = resolve_country(place.country)[0]
+        if problem or zone is None or country is None:
             plan.unplaced.append(Unplaced(place, problem))
             continue
-        country = resolve_country(place.country)[0]
         if country != place.country:
             place = _with_country(place, country)
         candidates.append((_window(place, zone, night, deadline_span), place, zone))
@@ -226,7 +226,9 @@ def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.time
     midnight = dt.datetime.combine(night, dt.time())
     earliest = _instant(zone, midnight, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
-    offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset().total_seconds() / 3600
+    utc_offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset()
+    assert utc_offset is not None  # an aware datetime's
+    offset = utc_offset.total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
     solar = place.longitude / 15
     while solar - offset > 12:
