@@ -4,14 +4,17 @@ a file, in the same run, several runs.
 
 Loopback only and bounded: both servers bind 127.0.0.1 on free ports, each load run lasts a fixed time,
 and both servers are stopped at the end. Installs the Debian packages nginx and wrk when they are missing
-(wrk is optional: without it a small Python client measures instead, and says so).
+(wrk is optional: without it a small Python client measures instead, and says so). gunicorn is a benchmark
+tool only (requirements-bench.txt): install it first with scripts/bench-setup.
 
+    scripts/bench-setup
     .venv/bin/python bench/api_load.py [--duration 10] [--connections 64] [--threads 2] [--runs 3]
 """
 
 import argparse
 import datetime as dt
 import http.client
+import importlib.util
 import os
 import platform
 import re
@@ -253,6 +256,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs over all servers (default 3)")
     options = parser.parse_args()
 
+    if importlib.util.find_spec("gunicorn") is None:
+        raise SystemExit("gunicorn is not installed: run scripts/bench-setup (requirements-bench.txt) first")
     if not ensure_debian_package(NGINX, "nginx"):
         raise SystemExit("nginx is needed and could not be installed (apt-get install nginx)")
     use_wrk = ensure_debian_package("wrk", "wrk")
