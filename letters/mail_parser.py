@@ -60,7 +60,7 @@ class BoundedMessage(EmailMessage):
     @override
     def set_raw(self, name: str, value: str) -> None:
         """Store one parsed header; MessageUnreadable past the policy's header count."""
-        if len(self.keys()) >= self.policy.max_headers:
+        if len(self) >= self.policy.max_headers:  # the headers stored so far
             raise MessageUnreadable(
                 f"A part of the message has more than {self.policy.max_headers} headers "
                 "(LETTERS_MAX_EMAIL_HEADERS); it was not read."
