@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from django.contrib.admin.filters import _ListFilterChoices  # types the stubs name, absent at run time
     from django_stubs_ext import WithAnnotations
 
-admin.site.site_header = "Santa tracker"
-admin.site.site_title = "Santa tracker admin"
-admin.site.index_title = "Route and letters"
-
 # GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
 confirmed = require_http_methods(["GET", "POST"])
 

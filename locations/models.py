@@ -2,19 +2,20 @@
 
 from django.db import models
 
-# The stop fields the public sees, in the API's order; `notes` is private and never among them.
-PUBLIC_STOP_FIELDS = (
-    "index",
-    "city",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "arrival",
-    "timezone",
-    "presents",
-    "fact",
-)
+# The stop fields the public sees, each by the name the API gives it, in the API's order: the one list that both
+# the query (locations.public_route.load_route) and the JSON (stop_json) use. `notes` is private and never here.
+PUBLIC_STOP_FIELDS = {
+    "index": "index",
+    "city": "city",
+    "region": "region",
+    "country": "country",
+    "latitude": "lat",
+    "longitude": "lng",
+    "arrival": "arrival",
+    "timezone": "timezone",
+    "presents": "presents",
+    "fact": "fact",
+}
 
 
 class SheetPosition(models.Model):

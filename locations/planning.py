@@ -7,6 +7,7 @@ import io
 import math
 from dataclasses import dataclass, field
 
+from lib.instants import iso_z
 from locations.geography import (
     UnclearWallTime,
     country_mismatch,
@@ -281,7 +282,7 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             "country": place.country,
             "latitude": repr(place.latitude),
             "longitude": repr(place.longitude),
-            "arrival": stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "arrival": iso_z(stop.arrival, "seconds"),
             "presents": "" if place.presents is None else str(place.presents),
             "fact": place.fact,
             "notes": place.notes,

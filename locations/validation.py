@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pytz
 
+from lib.instants import iso_z
 from locations.geography import (
     UnclearWallTime,
     countries_of_zone,
@@ -174,10 +175,6 @@ def default_night(arrivals: list[dt.datetime]) -> dt.date:
 
 def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S on %d %B %Y")
-
-
-def _instant(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _RowChecker:
@@ -393,8 +390,9 @@ class _RowChecker:
                 row,
                 LOCAL_ARRIVAL,
                 "arrival_mismatch",
-                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {_instant(local_instant)}, but the arrival "
-                f"says {_instant(instant)}. Correct one of them, or clear one of the two cells.",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {iso_z(local_instant, 'seconds')}, "
+                f"but the arrival says {iso_z(instant, 'seconds')}. "
+                "Correct one of them, or clear one of the two cells.",
             )
         return local_instant if not text else instant
 
@@ -471,7 +469,7 @@ class _RowChecker:
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
         column = _time_column(row)
         # As the organiser wrote it: a local arrival is named as typed, beside the instant it is.
-        stamp = _instant(arrival)
+        stamp = iso_z(arrival, "seconds")
         if column == LOCAL_ARRIVAL:
             stamp = f"{row.cells[LOCAL_ARRIVAL].strip()} local time, {stamp}"
         if self.previous_arrival is not None:

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from locations.answers import answer_at
 from locations.clock import is_rehearsal, route_now, wall_now
 from locations.links import linked_findings
-from locations.live import answer_at, live_route
+from locations.live import live_route
 from locations.models import SyncRun
 from locations.night import heartbeat, held_revisions, time_until
 from locations.sync import live_revision

@@ -11,9 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.instants import iso_z
+from locations.answers import answer_at
 from locations.clock import is_rehearsal, route_now
-from locations.live import LiveRoute, answer_at, revision_route
 from locations.models import Revision
+from locations.public_route import LiveRoute, revision_route
 from locations.sync import live_revision
 from locations.validation import parse_arrival
 
@@ -62,11 +64,6 @@ def chosen_revision(request: HttpRequest) -> Revision | None:
         raise Http404("No such revision.") from None
 
 
-def iso_utc(moment: dt.datetime) -> str:
-    """An instant as ISO 8601 with Z, to the second, for the page's data attributes."""
-    return moment.astimezone(dt.UTC).strftime(INPUT_FORMAT) + "Z"
-
-
 @permission_required("locations.preview_route", raise_exception=True)
 def route_preview(request: HttpRequest) -> HttpResponse:
     """The staff map: every stop of a revision, and the public answer at the chosen route time."""
@@ -87,9 +84,9 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "at": at,
         "answer": answer.payload,
         "stops": list(route.stops) if route is not None else [],
-        "slider_start": iso_utc(route.arrivals[0] - SLIDER_MARGIN) if route and route.arrivals else "",
-        "slider_end": iso_utc(route.arrivals[-1] + SLIDER_MARGIN) if route and route.arrivals else "",
-        "at_iso": iso_utc(at),
+        "slider_start": iso_z(route.arrivals[0] - SLIDER_MARGIN, "seconds") if route and route.arrivals else "",
+        "slider_end": iso_z(route.arrivals[-1] + SLIDER_MARGIN, "seconds") if route and route.arrivals else "",
+        "at_iso": iso_z(at, "seconds"),
         "now_url": f"{reverse('route_preview_now')}?{urlencode(query)}",
         "trail_url": (
             f"{reverse('api_trail')}?{urlencode({'revision': route.revision, 'upto': answer.visited})}"
@@ -111,4 +108,4 @@ def route_preview_now(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "at must be an ISO 8601 instant with Z, e.g. 2026-12-24T10:00:00Z."}, status=400)
     revision = chosen_revision(request)
     answer = answer_at(revision_route(revision) if revision is not None else None, at)
-    return JsonResponse(answer.payload | {"at": iso_utc(at)})
+    return JsonResponse(answer.payload | {"at": iso_z(at, "seconds")})

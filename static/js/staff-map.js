@@ -3,14 +3,10 @@
 // answer code as /api/v1/now. Leaflet and topojson-client are classic scripts loaded before this module.
 
 import { trailLines, wrapLongitude } from "./geo.js";
+import { isoSeconds } from "./instants.js";
 import { drawCountries } from "./map.js";
 
 const ASK_DELAY_MS = 120;
-
-/** An instant as the page writes it: ISO 8601 UTC to the second with Z. */
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 function describe(answer, total) {
   const time = answer.at.replace("T", " ").replace("Z", " UTC");

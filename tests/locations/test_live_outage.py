@@ -5,12 +5,13 @@ import http.client
 import json
 import secrets
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from tests.browser.map_pages import hop_rows
+from tests.processes import postgres_database
 from tests.tcp_proxy import TcpProxy
 from tests.topology import prepare_origin, start_app_server, stop, wait_for
 
@@ -34,17 +35,11 @@ def _ask(port: int, path: str) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def database() -> str:
+def database() -> Iterator[str]:
     """A fresh PostgreSQL database for one origin, dropped afterwards."""
     name = f"tracker_outage_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is needed for this test: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with postgres_database(POSTGRES, name):
         yield name
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _due(rows: list[list[str]], at: dt.datetime) -> int:
