@@ -244,10 +244,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def reply_panel(self, request: HttpRequest, letter: Letter) -> dict:
         """What the letter's page shows first: the letter, claim buttons, the reply form and its preview."""
-        personas = personas_for(signed_in_user(request))
+        user = signed_in_user(request)
+        personas = personas_for(user)
         draft = request.session.pop(draft_key(letter.pk), None) or {}
         initial = {"persona": draft.get("persona") or getattr(personas.first(), "pk", None), **draft}
-        form = ReplyForm(user=signed_in_user(request), letter=letter, initial=initial)
+        form = ReplyForm(user=user, letter=letter, initial=initial)
         preview = None
         persona = personas.filter(pk=initial["persona"]).first() if initial["persona"] else None
         if draft.get("preview") and persona:
@@ -257,8 +258,8 @@ class LetterAdmin(admin.ModelAdmin):
                 "subject": reply_subject(letter),
                 "body": compose(draft.get("body", ""), persona, reply_language(letter)),
             }
-        mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == request.user.pk
-        open_to_me = letter.status == Letter.Status.NEW or mine or request.user.is_superuser
+        mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == user.pk
+        open_to_me = letter.status == Letter.Status.NEW or mine or user.is_superuser
         return {
             "letter": letter,
             "letter_country": public_country_name(letter.country) if letter.country else "",
@@ -395,10 +396,11 @@ class LetterAdmin(admin.ModelAdmin):
     @admin.action(description="Reply to the selected letters with a template", permissions=["reply"])
     def reply_with_template(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse | None:
         """A confirmation page with persona and template; its POST queues one reply per letter."""
-        form = BulkReplyForm(request.POST if "apply" in request.POST else None, user=signed_in_user(request))
+        user = signed_in_user(request)
+        form = BulkReplyForm(request.POST if "apply" in request.POST else None, user=user)
         if form.is_valid():
             result = reply_from_template(
-                queryset, form.cleaned_data["template"], form.cleaned_data["persona"], author=signed_in_user(request)
+                queryset, form.cleaned_data["template"], form.cleaned_data["persona"], author=user
             )
             count = len(result.replies)
             messages.success(request, f"Queued {count} repl{'ies' if count != 1 else 'y'} from the template.")
@@ -412,7 +414,7 @@ class LetterAdmin(admin.ModelAdmin):
             "letters": queryset,
             "form": form,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "has_personas": personas_for(signed_in_user(request)).exists(),
+            "has_personas": personas_for(user).exists(),
         }
         return TemplateResponse(request, "admin/letters/letter/bulk_reply.html", context)
 
