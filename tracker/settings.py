@@ -334,6 +334,9 @@ SECURE_CSP = {
 # --- Letters to Santa ----------------------------------------------------------
 # Replies go out as "<persona name>" <LETTERS_FROM_EMAIL>.
 LETTERS_FROM_EMAIL = env_str("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# Santa's other addresses (aliases, a persona's own address): mail from them is never a letter, and no reply
+# goes to them. DEFAULT_FROM_EMAIL, LETTERS_FROM_EMAIL and SERVER_EMAIL count without being listed.
+LETTERS_OWN_ADDRESSES = env_list("LETTERS_OWN_ADDRESSES", [])
 # A reply the mail server refuses is tried again RETRIES times, waiting BACKOFF seconds, then 2x, 4x...
 LETTERS_SEND_RETRIES = env_int("LETTERS_SEND_RETRIES", 6)
 LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
