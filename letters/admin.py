@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.db.models.functions import Length
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -458,16 +458,17 @@ class LetterAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/letters/letter/bulk_reply.html", context)
 
     @admin.action(description="Export the selected letters as CSV", permissions=["export"])
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> StreamingHttpResponse:  # noqa: ARG002 (an action's signature)
         return export_response("letters", queryset, f"letters-{timezone.now():%Y%m%d-%H%M}.csv")
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         """The export page: letters or replies of a span of days as CSV, for staff with the export permission."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         form = ExportForm(request.GET if "kind" in request.GET else None)
         if form.is_valid():
             kind, start, end = form.cleaned_data["kind"], *form.span()
+            rows: QuerySet[Letter] | QuerySet[Reply]
             if kind == "letters":
                 rows = Letter.objects.filter(received__gte=start, received__lt=end)
             else:
@@ -532,7 +533,7 @@ class ReplyAdmin(admin.ModelAdmin):
         return request.user.has_perm("letters.export_letter")
 
     @admin.action(description="Export the selected replies as CSV", permissions=["export"])
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> StreamingHttpResponse:  # noqa: ARG002 (an action's signature)
         return export_response("replies", queryset, f"replies-{timezone.now():%Y%m%d-%H%M}.csv")
 
     @admin.action(description="Send the selected failed replies again", permissions=["change"])

@@ -50,7 +50,7 @@ def references(value: str) -> str:
     return " ".join(ids)
 
 
-def _sender(message: MIMEPart) -> tuple[str, str]:
+def _sender(message: EmailMessage) -> tuple[str, str]:
     """Name and address to answer: Reply-To when given, else From; each header read strictly (letters.addresses).
 
     Raises UnclearAddress (quarantined) for a header that is not one valid address, MessageRefused for no From.

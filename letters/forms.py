@@ -34,7 +34,8 @@ class ExportForm(forms.Form):
     end = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("The last day is before the first: swap them.")
         return data
@@ -137,7 +138,8 @@ class LetterForm(forms.Form):
 
     def clean(self) -> dict:
         """A grown-up writing for a child names the child: Santa's reply greets the child, not the grown-up."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("writer") == Writer.GROWN_UP and not data.get("child_name"):
             self.add_error("child_name", gettext("Please write the child's first name, so Santa can greet them."))
         return data
