@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 
 from letters.models import Letter, Reply
+from lib.instants import iso_z
 
 # A spreadsheet reads a cell starting with one of these as a formula (tab and carriage return too, as
 # some strip them and then see the next character).
@@ -37,7 +38,7 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso_z(value, "seconds")
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 

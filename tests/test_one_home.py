@@ -47,7 +47,7 @@ HOMES = [
     Home(
         "great-circle distance",
         "py",
-        ("distance_km", "_distance_km", "great_circle_km", "EARTH_RADIUS_KM"),
+        ("distance_km", "_distance_km", "distance_km", "EARTH_RADIUS_KM"),
         "lib/great_circle.py",
         ("6371", "asin("),
     ),

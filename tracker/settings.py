@@ -105,6 +105,18 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that refuses or hangs must fail a connection attempt quickly, not after the kernel's minutes.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # scripts/run's server and tasks worker write one file. Write-ahead logging lets readers go on while one
+    # writes; an immediate transaction takes the write lock at BEGIN, so two writers queue for it instead of one
+    # failing at once with "database is locked" (a deferred one cannot wait when it upgrades a read lock); and
+    # the busy timeout (seconds) is how long one waits in that queue.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
