@@ -381,8 +381,8 @@ class RevisionAdmin(ReadOnlyAdmin):
                 messages.success(request, decision.message)
             return HttpResponseRedirect(list_url)
         live, sheet = control.live, control.sheet
-        changes = sheet is not None and live is not None and sheet.pk != live.pk
-        taken_back = rewind(live, sheet, now) if changes else None
+        changes = (live, sheet) if sheet is not None and live is not None and sheet.pk != live.pk else None
+        taken_back = rewind(*changes, now) if changes else None
         context = self.admin_site.each_context(request) | {
             "opts": self.opts,
             "title": "Let the sheet decide?",
@@ -395,7 +395,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             "can_preview": request.user.has_perm("locations.preview_route"),
         }
         if changes:
-            context |= diff_context(live, sheet, now)
+            context |= diff_context(*changes, now)
         return self._confirmation(request, "release_confirmation.html", context)
 
 

@@ -233,7 +233,7 @@ class _RowChecker:
             self._unsupported_zone(row, label, zone)
             zone = None
         country = self._country(row, label, zone)
-        if country is not None and zone is not None:
+        if country is not None and zone is not None and latitude is not None and longitude is not None:
             # On a border the country boundaries may give the stop its country's clock (Hekou, China).
             zone = border_zone(zone, country, latitude, longitude)
         arrival = self._arrival(row, label, zone)
