@@ -11,12 +11,14 @@ import ipaddress
 import os
 import socket
 import sys
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
+from granian.server.common import AbstractServer
 
 from tracker.env import env_bool, env_int, env_str
 
@@ -74,7 +76,8 @@ def check_port_free(host: str, port: int) -> None:
             raise ImproperlyConfigured(f"WEB_BIND {host}:{port} cannot be used: {error.strerror}") from error
 
 
-def server() -> Granian:
+# Granian is one of two server classes, picked at import by how the extension was built; both are these.
+def server() -> AbstractServer[Any]:
     """The configured server, not yet started. Raises ImproperlyConfigured for a malformed setting."""
     host, port = bind_address()
     log_level = env_str("WEB_LOG_LEVEL", "info").lower()

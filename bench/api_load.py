@@ -4,14 +4,17 @@ a file, in the same run, several runs.
 
 Loopback only and bounded: both servers bind 127.0.0.1 on free ports, each load run lasts a fixed time,
 and both servers are stopped at the end. Installs the Debian packages nginx and wrk when they are missing
-(wrk is optional: without it a small Python client measures instead, and says so).
+(wrk is optional: without it a small Python client measures instead, and says so). gunicorn is a benchmark
+tool only (requirements-bench.txt): install it first with scripts/bench-setup.
 
+    scripts/bench-setup
     .venv/bin/python bench/api_load.py [--duration 10] [--connections 64] [--threads 2] [--runs 3]
 """
 
 import argparse
 import datetime as dt
 import http.client
+import importlib.util
 import os
 import platform
 import re
@@ -63,10 +66,11 @@ def ensure_debian_package(binary: str, package: str) -> bool:
         return True
     print(f"installing the Debian package {package} ...", flush=True)
     install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 600}
-    if subprocess.run(install, **quiet, env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"}).returncode:
-        subprocess.run(["apt-get", "update", "-q"], **quiet)
-        subprocess.run(install, **quiet, env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"})
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    quiet = subprocess.DEVNULL
+    if subprocess.run(install, stdout=quiet, stderr=quiet, timeout=600, env=env).returncode:
+        subprocess.run(["apt-get", "update", "-q"], stdout=quiet, stderr=quiet, timeout=600)
+        subprocess.run(install, stdout=quiet, stderr=quiet, timeout=600, env=env)
     return bool(shutil.which(binary) or Path(binary).exists())
 
 
@@ -180,8 +184,16 @@ http {{
     )
 
 
+def _found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """PATTERN's first match in wrk's output; SystemExit saying what is missing when wrk printed no such line."""
+    match = re.search(pattern, text, flags)
+    if match is None:
+        raise SystemExit(f"wrk printed nothing matching {pattern!r}:\n{text}")
+    return match
+
+
 def _milliseconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    number, unit = _found(r"^([\d.]+)(us|ms|s)$", text).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
@@ -192,8 +204,8 @@ def load_with_wrk(url: str, seconds: int, connections: int, threads: int) -> Res
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return Result(
-        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        p99_ms=_milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1]),
+        requests_per_second=float(_found(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        p99_ms=_milliseconds(_found(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1]),
         errors=(int(errors[1]) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
         tool=f"wrk -t{threads} -c{connections} -d{seconds}s",
     )
@@ -253,6 +265,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs over all servers (default 3)")
     options = parser.parse_args()
 
+    if importlib.util.find_spec("gunicorn") is None:
+        raise SystemExit("gunicorn is not installed: run scripts/bench-setup (requirements-bench.txt) first")
     if not ensure_debian_package(NGINX, "nginx"):
         raise SystemExit("nginx is needed and could not be installed (apt-get install nginx)")
     use_wrk = ensure_debian_package("wrk", "wrk")
@@ -265,7 +279,7 @@ def main() -> None:
         work = Path(temp)
         try:
             urls = {}
-            body = None
+            body: bytes | None = None
             for name, server, app in SERVERS:
                 port = free_port()
                 env = production_env(work, port)
@@ -277,6 +291,8 @@ def main() -> None:
                 body = body or answer
                 if answer != body:
                     raise SystemExit(f"{name} does not serve the same bytes")
+            if body is None:
+                raise SystemExit("no app server was started (SERVERS is empty)")
             nginx_port = free_port()
             processes.append(start_nginx(work, body, nginx_port))
             urls["nginx (static file)"] = f"http://127.0.0.1:{nginx_port}/api/v1/now"

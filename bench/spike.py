@@ -176,7 +176,7 @@ def main() -> None:
             else:
                 print("  the last answer was never served after the kill")
             print(f"  errors while it was down or starting: {errors}")
-            if new_stop_at is not None:
+            if new_stop_at is not None and restarted is not None:
                 print(f"  the current stop reached viewers {new_stop_at - restarted:.1f} s after the restart")
             else:
                 print("  the current stop did not reach viewers within 30 s of the restart")

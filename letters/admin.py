@@ -2,14 +2,16 @@
 
 import datetime as dt
 from collections.abc import Callable
-from typing import override
+from typing import TYPE_CHECKING, override
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.db.models.functions import Length
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -53,8 +55,18 @@ from letters.voice import set_writer, suggest_writer
 from lib.admin_filters import CountryFilter
 from locations.geography import public_country_name, resolve_country
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # a type the stubs name, absent at run time
+
 # The outcome buttons on a letter's page and in the inbox actions, and the status each sets.
 OUTCOMES = {"spam": Letter.Status.SPAM, "close": Letter.Status.CLOSED}
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The staff user working in the admin; PermissionDenied for anyone else (the admin lets no one else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def draft_key(letter_id: int) -> str:
@@ -75,9 +87,9 @@ class ClaimedFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
         claimed = queryset.filter(status=Letter.Status.CLAIMED)
         if self.value() == "me":
-            return claimed.filter(claimed_by=request.user)
+            return claimed.filter(claimed_by=signed_in_user(request))
         if self.value() == "others":
-            return claimed.exclude(claimed_by=request.user)
+            return claimed.exclude(claimed_by=signed_in_user(request))
         if self.value() == "nobody":
             return queryset.exclude(status=Letter.Status.CLAIMED)
         return queryset
@@ -186,7 +198,7 @@ class LetterAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" download>Download the email as it came ({} bytes)</a>', url, size)
 
     @override
-    def get_fieldsets(self, request: HttpRequest, obj: Letter | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Letter | None = None) -> "_FieldsetSpec":
         """The forwarded letter's section only on letters that forwarded one."""
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or obj.enclosed_from or obj.forwarding_note:
@@ -263,10 +275,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def reply_panel(self, request: HttpRequest, letter: Letter) -> dict:
         """What the letter's page shows first: the letter, claim buttons, the reply form and its preview."""
-        personas = personas_for(request.user)
+        user = signed_in_user(request)
+        personas = personas_for(user)
         draft = request.session.pop(draft_key(letter.pk), None) or {}
         initial = {"persona": draft.get("persona") or getattr(personas.first(), "pk", None), **draft}
-        form = ReplyForm(user=request.user, letter=letter, initial=initial)
+        form = ReplyForm(user=user, letter=letter, initial=initial)
         preview = None
         persona = personas.filter(pk=initial["persona"]).first() if initial["persona"] else None
         if draft.get("preview") and persona:
@@ -276,8 +289,8 @@ class LetterAdmin(admin.ModelAdmin):
                 "subject": reply_subject(letter),
                 "body": compose(draft.get("body", ""), persona, reply_language(letter)),
             }
-        mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == request.user.pk
-        open_to_me = letter.status == Letter.Status.NEW or mine or request.user.is_superuser
+        mine = letter.status == Letter.Status.CLAIMED and letter.claimed_by_id == user.pk
+        open_to_me = letter.status == Letter.Status.NEW or mine or user.is_superuser
         return {
             "letter": letter,
             "letter_country": public_country_name(letter.country) if letter.country else "",
@@ -344,19 +357,19 @@ class LetterAdmin(admin.ModelAdmin):
     def change_status(self, request: HttpRequest, letter: Letter, action: str) -> None:
         """Claim, release, or mark spam or closed, under the letter's row lock."""
         if action == "claim":
-            claims.claim(letter.pk, request.user)
+            claims.claim(letter.pk, signed_in_user(request))
             messages.success(request, "You claimed this letter: no other elf can answer it now.")
         elif action == "release":
-            claims.release(letter.pk, request.user)
+            claims.release(letter.pk, signed_in_user(request))
             messages.success(request, "Released: the letter is back in the inbox for any elf.")
         else:
-            claims.set_outcome(letter.pk, request.user, OUTCOMES[action])
+            claims.set_outcome(letter.pk, signed_in_user(request), OUTCOMES[action])
             messages.success(request, f"Marked {OUTCOMES[action].label.lower()}.")
 
     def write_reply(self, request: HttpRequest, letter: Letter, action: str, page: str) -> HttpResponse:
         """Use a template, preview, or send; the text waits in the session so nothing typed is lost."""
-        form = ReplyForm(request.POST, user=request.user, letter=letter)
-        draft = {
+        form = ReplyForm(request.POST, user=signed_in_user(request), letter=letter)
+        draft: dict[str, str | bool | None] = {
             "persona": request.POST.get("persona") or None,
             "template": request.POST.get("template") or None,
             "body": request.POST.get("body", ""),
@@ -376,7 +389,7 @@ class LetterAdmin(admin.ModelAdmin):
             elif action == "preview":
                 draft["preview"] = True
             else:
-                reply_as(persona, letter, body, author=request.user, template=template)
+                reply_as(persona, letter, body, author=signed_in_user(request), template=template)
                 messages.success(request, f"Reply stored and queued: it goes out as {persona.name} in a moment.")
                 return redirect(page)
         except (LetterRefused, ValidationError) as refusal:
@@ -387,13 +400,14 @@ class LetterAdmin(admin.ModelAdmin):
     # --- Actions on the inbox -----------------------------------------------------------------
 
     def _each(
-        self, request: HttpRequest, letters: QuerySet[Letter], verb: str, do: Callable[[int, object], Letter]
+        self, request: HttpRequest, letters: QuerySet[Letter], verb: str, do: Callable[[int, User], Letter]
     ) -> None:
         """Apply DO to each letter, counting what worked and saying what did not."""
+        user = signed_in_user(request)
         done, refused = 0, []
         for letter in letters:
             try:
-                do(letter.pk, request.user)
+                do(letter.pk, user)
                 done += 1
             except LetterRefused as refusal:
                 refused.append(f"{letter}: {refusal}")
@@ -421,10 +435,11 @@ class LetterAdmin(admin.ModelAdmin):
     @admin.action(description="Reply to the selected letters with a template", permissions=["reply"])
     def reply_with_template(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse | None:
         """A confirmation page with persona and template; its POST queues one reply per letter."""
-        form = BulkReplyForm(request.POST if "apply" in request.POST else None, user=request.user)
+        user = signed_in_user(request)
+        form = BulkReplyForm(request.POST if "apply" in request.POST else None, user=user)
         if form.is_valid():
             result = reply_from_template(
-                queryset, form.cleaned_data["template"], form.cleaned_data["persona"], author=request.user
+                queryset, form.cleaned_data["template"], form.cleaned_data["persona"], author=user
             )
             count = len(result.replies)
             messages.success(request, f"Queued {count} repl{'ies' if count != 1 else 'y'} from the template.")
@@ -437,22 +452,23 @@ class LetterAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "letters": queryset,
             "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "has_personas": personas_for(request.user).exists(),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "has_personas": personas_for(user).exists(),
         }
         return TemplateResponse(request, "admin/letters/letter/bulk_reply.html", context)
 
     @admin.action(description="Export the selected letters as CSV", permissions=["export"])
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> StreamingHttpResponse:  # noqa: ARG002 (an action's signature)
         return export_response("letters", queryset, f"letters-{timezone.now():%Y%m%d-%H%M}.csv")
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         """The export page: letters or replies of a span of days as CSV, for staff with the export permission."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         form = ExportForm(request.GET if "kind" in request.GET else None)
         if form.is_valid():
             kind, start, end = form.cleaned_data["kind"], *form.span()
+            rows: QuerySet[Letter] | QuerySet[Reply]
             if kind == "letters":
                 rows = Letter.objects.filter(received__gte=start, received__lt=end)
             else:
@@ -517,7 +533,7 @@ class ReplyAdmin(admin.ModelAdmin):
         return request.user.has_perm("letters.export_letter")
 
     @admin.action(description="Export the selected replies as CSV", permissions=["export"])
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> StreamingHttpResponse:  # noqa: ARG002 (an action's signature)
         return export_response("replies", queryset, f"replies-{timezone.now():%Y%m%d-%H%M}.csv")
 
     @admin.action(description="Send the selected failed replies again", permissions=["change"])
@@ -601,7 +617,7 @@ class QuarantinedMessageAdmin(admin.ModelAdmin):
         for entry in queryset:
             label = f"#{entry.pk} ({entry.origin or 'no origin'})"
             intake = retry_quarantined(entry)
-            if intake.outcome == "created":
+            if intake.outcome == "created" and intake.letter:
                 messages.success(request, f"{label}: now letter {intake.letter.pk}, from {intake.letter.sender_email}.")
             elif intake.outcome in ("duplicate", "automatic"):
                 messages.info(request, f"{label}: {intake.outcome}, {intake.reason}; removed from the quarantine.")

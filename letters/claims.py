@@ -1,6 +1,6 @@
 """Who is working on a letter: claim, release, close, mark spam, each under a row lock."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ def locked_letter(letter_id: int) -> Letter:
     return Letter.objects.select_for_update(of=("self",)).select_related("claimed_by").get(pk=letter_id)
 
 
-def check_may_work_on(letter: Letter, user: AbstractBaseUser) -> None:
+def check_may_work_on(letter: Letter, user: User) -> None:
     """Refuse when another elf holds the letter; a superuser may step in."""
     if letter.status == Letter.Status.CLAIMED and letter.claimed_by_id != user.pk and not user.is_superuser:
         who = letter.claimed_by.get_username() if letter.claimed_by else "another elf"
@@ -26,7 +26,7 @@ def check_may_work_on(letter: Letter, user: AbstractBaseUser) -> None:
         )
 
 
-def claim(letter_id: int, user: AbstractBaseUser) -> Letter:
+def claim(letter_id: int, user: User) -> Letter:
     """Take a new letter so no other elf answers it; claiming your own letter again changes nothing."""
     with transaction.atomic():
         letter = locked_letter(letter_id)
@@ -44,7 +44,7 @@ def claim(letter_id: int, user: AbstractBaseUser) -> Letter:
         return letter
 
 
-def release(letter_id: int, user: AbstractBaseUser) -> Letter:
+def release(letter_id: int, user: User) -> Letter:
     """Give a claimed letter back to the inbox unanswered."""
     with transaction.atomic():
         letter = locked_letter(letter_id)
@@ -60,7 +60,7 @@ def release(letter_id: int, user: AbstractBaseUser) -> Letter:
         return letter
 
 
-def set_outcome(letter_id: int, user: AbstractBaseUser, status: str) -> Letter:
+def set_outcome(letter_id: int, user: User, status: str) -> Letter:
     """Mark a letter closed (nothing more to do) or spam, unless another elf holds it."""
     if status not in (Letter.Status.CLOSED, Letter.Status.SPAM):
         raise ValueError(f"set_outcome only closes or marks spam, not {status!r}")

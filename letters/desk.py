@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from letters.inbox import COUNT_CAP, count_up_to_cap
@@ -31,7 +31,7 @@ FIRST_SIGNATURES = {
 class NewElf:
     """What add_elf did: the user, whether it was created (and so has no password yet), the persona if any."""
 
-    user: AbstractBaseUser
+    user: User
     user_created: bool
     # False when the user was already a staff elf (a second run changes nothing).
     made_an_elf: bool
@@ -95,7 +95,7 @@ class Desk:
         return self.failed_replies > COUNT_CAP
 
 
-def desk_for(user: AbstractBaseUser) -> Desk:
+def desk_for(user: User) -> Desk:
     """The counts the admin's home page shows an elf, for USER (each at most COUNT_CAP + 1)."""
     return Desk(
         new=count_up_to_cap(Letter.objects.filter(status=Letter.Status.NEW)),

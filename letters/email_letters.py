@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import parsedate_to_datetime
 
 from letters.addresses import address_header
@@ -27,12 +27,13 @@ class MachineMail(Exception):
     """A delivery report or an auto-reply: not a letter, and never to be answered."""
 
 
-def header(message: EmailMessage, name: str) -> str:
+def header(message: MIMEPart, name: str) -> str:
     """Header NAME as one line of text ('' when absent), decoded without the standard header parser."""
     raw = next((value for key, value in message.raw_items() if key.lower() == name), None)
     if raw is None:
         return ""
-    return header_text(raw, message.get_content_charset() or message.get_param("charset"))
+    charset = message.get_content_charset() or message.get_param("charset")
+    return header_text(raw, charset if isinstance(charset, str) else None)
 
 
 def message_id(value: str) -> str:
@@ -63,16 +64,17 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     return reply_to[0] or sender[0], reply_to[1]
 
 
-def _text_of(part: EmailMessage) -> str:
+def _text_of(part: MIMEPart) -> str:
     """A text part's words: decoded in the charset its bytes are in, HTML turned into text."""
-    text = text_from_bytes(part.get_payload(decode=True) or b"", part.get_content_charset())
+    payload = part.get_payload(decode=True)
+    text = text_from_bytes(payload if isinstance(payload, bytes) else b"", part.get_content_charset())
     if part.get_content_subtype() == "html":
         # Entities (&#x202e;) become characters only now: clean the text again.
         text = clean_text(html_to_text(text))
     return text.strip()
 
 
-def _body(message: EmailMessage) -> tuple[str, EmailMessage | None]:
+def _body(message: MIMEPart) -> tuple[str, MIMEPart | None]:
     """The text of MESSAGE's own body (plain preferred, else HTML) and the part it came from."""
     body = message.get_body(preferencelist=("plain", "html"))
     if body is None or body.is_multipart():
@@ -80,7 +82,7 @@ def _body(message: EmailMessage) -> tuple[str, EmailMessage | None]:
     return _text_of(body), body
 
 
-def _enclosed(message: EmailMessage) -> list[EmailMessage]:
+def _enclosed(message: MIMEPart) -> list[MIMEPart]:
     """The message/rfc822 parts of MESSAGE, outside any other enclosed message, in order."""
     found = []
     for part in message.iter_parts() if message.is_multipart() else []:
@@ -91,7 +93,7 @@ def _enclosed(message: EmailMessage) -> list[EmailMessage]:
     return found
 
 
-def _date(message: EmailMessage) -> dt.datetime | None:
+def _date(message: MIMEPart) -> dt.datetime | None:
     """MESSAGE's Date as an aware datetime (UTC when it names no zone), None when absent or unreadable."""
     try:
         when = parsedate_to_datetime(header(message, "date"))
@@ -111,7 +113,7 @@ class _Reading:
     also: list[str] = field(default_factory=list)
 
 
-def _read_enclosed(wrapper: EmailMessage, reading: _Reading) -> None:
+def _read_enclosed(wrapper: MIMEPart, reading: _Reading) -> None:
     """Take the text of one forwarded (message/rfc822) letter into READING; the first becomes the letter."""
     payload = wrapper.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
@@ -129,7 +131,7 @@ def _read_enclosed(wrapper: EmailMessage, reading: _Reading) -> None:
         reading.also.append(f"--- Also enclosed: a letter from {writer or 'someone'}{stamp} ---\n\n{text}")
 
 
-def _covered(message: EmailMessage, used: set[int]) -> set[int]:
+def _covered(message: MIMEPart, used: set[int]) -> set[int]:
     """USED and the other versions of a used text (the HTML beside the plain text of multipart/alternative)."""
     covered = set(used)
     for part in message.walk():
@@ -138,7 +140,7 @@ def _covered(message: EmailMessage, used: set[int]) -> set[int]:
     return covered
 
 
-def _attachment_notes(message: EmailMessage, used: set[int]) -> str:
+def _attachment_notes(message: MIMEPart, used: set[int]) -> str:
     """One line per part not read as text (attachments, unreadable forwards): its name, type and size."""
     notes = []
     used = _covered(message, used)

@@ -82,9 +82,10 @@ def reply_rows(replies: QuerySet[Reply]) -> Iterator[list[str]]:
         "pk", "letter_id", "created", "status", "sent_at", "persona__name", "author__username", "template__name",
         "to_email", "subject", "body", "letter__received",
     )  # fmt: skip
-    for *row, received in rows.iterator(chunk_size=CHUNK):
-        minutes = int((row[2] - received).total_seconds() // 60)
-        yield [*(safe_cell(value) for value in row), str(minutes)]
+    for row in rows.iterator(chunk_size=CHUNK):
+        created, received = row[2], row[-1]
+        minutes = int((created - received).total_seconds() // 60)
+        yield [*(safe_cell(value) for value in row[:-1]), str(minutes)]
 
 
 class _Line:

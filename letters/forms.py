@@ -1,10 +1,11 @@
 """Forms: the public letter to Santa, and the elves' reply, bulk-reply, export and statistics forms."""
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -33,7 +34,8 @@ class ExportForm(forms.Form):
     end = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("The last day is before the first: swap them.")
         return data
@@ -144,7 +146,7 @@ class LetterForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Labels sit above their fields and many are questions: no colon after "How old are you? (optional)".
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -173,7 +175,8 @@ class LetterForm(forms.Form):
 
     def clean(self) -> dict:
         """A grown-up writing for a child names the child: Santa's reply greets the child, not the grown-up."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("writer") == Writer.GROWN_UP and not data.get("child_name"):
             self.add_error("child_name", gettext("Please write the child's first name, so Santa can greet them."))
         return data
@@ -194,11 +197,11 @@ class ReplyForm(forms.Form):
         help_text="The persona's signature in the letter's language is added below it.",
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, letter: Letter | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, letter: Letter | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persona"].queryset = personas_for(user)
+        cast(forms.ModelChoiceField, self.fields["persona"]).queryset = personas_for(user)
         if letter is not None:
-            self.fields["template"].choices = template_choices(letter)
+            cast(forms.ModelChoiceField, self.fields["template"]).choices = template_choices(letter)
 
 
 def template_choices(letter: Letter) -> list[tuple[object, object]]:
@@ -226,9 +229,9 @@ class BulkReplyForm(forms.Form):
         error_messages={"required": "Choose the template to send: none is picked for you."},
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persona"].queryset = personas_for(user)
+        cast(forms.ModelChoiceField, self.fields["persona"]).queryset = personas_for(user)
 
 
 def template_languages(current: str = "") -> list[tuple[str, str]]:
@@ -251,6 +254,8 @@ class ReplyTemplateForm(forms.ModelForm):
         model = ReplyTemplate
         fields = ["name", "language", "body"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = template_languages(self.instance.language if self.instance else "")
+        cast(forms.ChoiceField, self.fields["language"]).choices = template_languages(
+            self.instance.language if self.instance else ""
+        )

@@ -96,7 +96,7 @@ def _sizes(client: IMAPClient, after_uid: int) -> list[tuple[int, int]]:
     """(UID, size in bytes) of every message with a UID above AFTER_UID, in UID order."""
     # "n:*" always matches the highest UID, even when it is not above AFTER_UID.
     uids = sorted(uid for uid in client.search(["UID", f"{after_uid + 1}:*"]) if uid > after_uid)
-    found = []
+    found: list[tuple[int, int]] = []
     for start in range(0, len(uids), SIZE_BATCH):
         answers = client.fetch(uids[start : start + SIZE_BATCH], ["RFC822.SIZE"])
         found.extend((uid, answer[b"RFC822.SIZE"]) for uid, answer in answers.items() if b"RFC822.SIZE" in answer)

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -61,7 +61,13 @@ def receive_web_letter(
 # --- Email ----------------------------------------------------------------------------------------------
 
 
-def read_limited(stream: BinaryIO, limit: int) -> bytes:
+class ByteStream(Protocol):
+    """What read_limited needs: stdin's buffer, an open file, a mailbox's message file."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def read_limited(stream: ByteStream, limit: int) -> bytes:
     """At most LIMIT + 1 bytes: enough to know a message is too big without holding all of it."""
     return stream.read(limit + 1)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import override
+from typing import Self, cast, override
 
 from django.conf import settings
 
@@ -55,19 +55,21 @@ class BoundedMessage(EmailMessage):
     """A message part that refuses too many headers and too deep nesting as the parser builds it."""
 
     depth = 0
+    policy: "BoundedPolicy"
 
     @override
     def set_raw(self, name: str, value: str) -> None:
         """Store one parsed header; MessageUnreadable past the policy's header count."""
-        if len(self._headers) >= self.policy.max_headers:
+        if len(self) >= self.policy.max_headers:  # the headers stored so far
             raise MessageUnreadable(
                 f"A part of the message has more than {self.policy.max_headers} headers "
                 "(LETTERS_MAX_EMAIL_HEADERS); it was not read."
             )
         super().set_raw(name, value)
 
+    # typeshed's MIMEPart.attach takes Self, narrower than its base Message.attach: the stubs disagree with themselves.
     @override
-    def attach(self, payload: EmailMessage) -> None:
+    def attach(self, payload: Self) -> None:  # type: ignore[override]
         """Add a sub-part one level deeper; MessageUnreadable past the policy's depth or number of parts."""
         payload.depth = self.depth + 1
         if payload.depth > self.policy.max_depth:
@@ -75,8 +77,11 @@ class BoundedMessage(EmailMessage):
                 f"The message nests parts more than {self.policy.max_depth} levels deep "
                 "(LETTERS_MAX_EMAIL_DEPTH); it was not read."
             )
-        self.policy.parts_seen.append(None)
-        if len(self.policy.parts_seen) > self.policy.max_parts:
+        parts_seen = self.policy.parts_seen
+        if parts_seen is None:
+            raise TypeError("A BoundedPolicy needs its own parts_seen list: parse_message makes one per message.")
+        parts_seen.append(None)
+        if len(parts_seen) > self.policy.max_parts:
             raise MessageUnreadable(
                 f"The message has more than {self.policy.max_parts} MIME parts (LETTERS_MAX_EMAIL_PARTS); "
                 "it was not read."
@@ -94,7 +99,7 @@ class BoundedPolicy(policy.EmailPolicy):
     max_depth = 20
     max_parts = 500
     # One list per parse (parse_message makes a policy per message): the parts attached so far.
-    parts_seen: list | None = None
+    parts_seen: list[None] | None = None
 
     @override
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
@@ -122,7 +127,8 @@ def parse_message(raw: bytes, limits: MailLimits | None = None) -> EmailMessage:
         raise MessageRefused(
             f"The message is over {limits.max_bytes} bytes (LETTERS_MAX_EMAIL_BYTES); it was not stored."
         )
-    bounded = BoundedPolicy(
+    # typeshed lists only the standard policies' keywords; a subclass's own attributes are accepted too (docs of clone).
+    bounded: BoundedPolicy = BoundedPolicy(  # type: ignore[call-overload]
         max_headers=limits.max_headers,
         max_header_bytes=limits.max_header_bytes,
         max_encoded_words=limits.max_encoded_words,
@@ -131,6 +137,7 @@ def parse_message(raw: bytes, limits: MailLimits | None = None) -> EmailMessage:
         parts_seen=[],
     )
     try:
-        return BytesParser(policy=bounded).parsebytes(raw)
+        # The policy's message_factory builds every part; typeshed types an EmailPolicy subclass's parts as Message.
+        return cast(BoundedMessage, BytesParser(policy=bounded).parsebytes(raw))
     except RecursionError:
         raise MessageUnreadable("The message's structure is too deeply nested to read.") from None

@@ -6,7 +6,7 @@ from email.utils import make_msgid
 
 from babel import UnknownLocaleError
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -57,7 +57,7 @@ def _country_name(alpha_2: str, language: str) -> str:
     return names.get(alpha_2) or public_country_name(alpha_2)
 
 
-def personas_for(user: AbstractBaseUser) -> QuerySet[ElfPersona]:
+def personas_for(user: User) -> QuerySet[ElfPersona]:
     """The personas this user may sign as (a superuser may sign as any)."""
     if user.is_superuser:
         return ElfPersona.objects.all()
@@ -88,7 +88,8 @@ def compose(body: str, persona: ElfPersona, language: str) -> str:
 def templates_by_language(letter: Letter) -> tuple[list[ReplyTemplate], list[ReplyTemplate]]:
     """The reply templates in the reply's language (and those for any language), then all the others."""
     language = reply_language(letter)
-    first, others = [], []
+    first: list[ReplyTemplate] = []
+    others: list[ReplyTemplate] = []
     for template in ReplyTemplate.objects.all():
         (first if template.language in (language, "") else others).append(template)
     return first, others
@@ -103,7 +104,7 @@ def in_language_of(template: ReplyTemplate, letter: Letter) -> ReplyTemplate:
 
 
 def reply_as(
-    persona: ElfPersona, letter: Letter, body: str, *, author: AbstractBaseUser, template: ReplyTemplate | None = None
+    persona: ElfPersona, letter: Letter, body: str, *, author: User, template: ReplyTemplate | None = None
 ) -> Reply:
     """Store a reply (queued) and its send task in one transaction, holding the letter's row lock.
 
@@ -157,7 +158,7 @@ class BulkResult:
 
 
 def reply_from_template(
-    letters: Iterable[Letter], template: ReplyTemplate, persona: ElfPersona, *, author: AbstractBaseUser
+    letters: Iterable[Letter], template: ReplyTemplate, persona: ElfPersona, *, author: User
 ) -> BulkResult:
     """Answer many letters with one template, each in its own language where the template has it.
 

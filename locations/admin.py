@@ -1,8 +1,9 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import override
+from typing import TYPE_CHECKING, TypedDict, override
 
 import pytz
 from django.contrib import admin, messages
@@ -36,6 +37,10 @@ from locations.margins import deadline_wall_time, margin_chart, stop_margins
 from locations.models import Decision, Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
 from locations.sync import SyncResult, configured_source, sync_route
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices  # types the stubs name, absent at run time
+    from django_stubs_ext import WithAnnotations
 
 # GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
 confirmed = require_http_methods(["GET", "POST"])
@@ -130,6 +135,12 @@ class RevisionStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StopCount(TypedDict):
+    """What RevisionAdmin's list annotates each revision with."""
+
+    stop_count: int
+
+
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
     list_display = (
@@ -184,7 +195,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         return format_html('<span title="{}">{}</span>', obj.source, short_source(obj.source))
 
     @admin.display(ordering="stop_count")
-    def stops(self, obj: Revision) -> int:
+    def stops(self, obj: "WithAnnotations[Revision, StopCount]") -> int:
         return obj.stop_count
 
     @admin.display(description="errors")
@@ -283,6 +294,7 @@ class RevisionAdmin(ReadOnlyAdmin):
     def report_sync(self, request: HttpRequest, result: SyncResult) -> None:
         """Tell the organiser what the sync did, with a link to what to look at next."""
         if result.outcome == SyncRun.Outcome.PUBLISHED:
+            assert result.revision is not None  # a published sync names its revision
             url = reverse("admin:locations_revision_change", args=[result.revision.pk])
             messages.success(
                 request, format_html('{} <a href="{}">Review revision {}</a>.', result.message, url, result.revision)
@@ -290,6 +302,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         elif result.outcome == SyncRun.Outcome.UNCHANGED:
             messages.info(request, result.message)
         elif result.outcome == SyncRun.Outcome.HELD:
+            assert result.revision is not None  # a held sync names the revision it stored
             url = reverse("admin:locations_revision_change", args=[result.revision.pk])
             link = format_html('{} <a href="{}">Review {}</a>.', result.message, url, result.revision)
             messages.warning(request, link)
@@ -319,7 +332,8 @@ class RevisionAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         revision = self.get_object(request, unquote(object_id))
         if revision is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # The change view's own "does not exist" redirect: a private ModelAdmin method django-stubs leaves out.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         change_url = reverse("admin:locations_revision_change", args=[revision.pk])
         control = current_control()
         if request.method == "POST":
@@ -367,8 +381,8 @@ class RevisionAdmin(ReadOnlyAdmin):
                 messages.success(request, decision.message)
             return HttpResponseRedirect(list_url)
         live, sheet = control.live, control.sheet
-        changes = sheet is not None and live is not None and sheet.pk != live.pk
-        taken_back = rewind(live, sheet, now) if changes else None
+        changes = (live, sheet) if sheet is not None and live is not None and sheet.pk != live.pk else None
+        taken_back = rewind(*changes, now) if changes else None
         context = self.admin_site.each_context(request) | {
             "opts": self.opts,
             "title": "Let the sheet decide?",
@@ -381,7 +395,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             "can_preview": request.user.has_perm("locations.preview_route"),
         }
         if changes:
-            context |= diff_context(live, sheet, now)
+            context |= diff_context(*changes, now)
         return self._confirmation(request, "release_confirmation.html", context)
 
 
@@ -443,15 +457,16 @@ class RevisionFilter(admin.SimpleListFilter):
 
     @override
     def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
-        if self.value() is None:
+        number = self.value()
+        if number is None:
             return queryset.filter(revision__is_live=True)
-        return queryset.filter(revision__number=self.value())
+        return queryset.filter(revision__number=number)
 
-    def choices(self, changelist: ChangeList) -> list[dict]:
+    def choices(self, changelist: ChangeList) -> Iterator["_ListFilterChoices"]:
         choices = list(super().choices(changelist))
         # The unfiltered choice is the live revision here, not "All".
         choices[0]["display"] = "Live revision"
-        return choices
+        return iter(choices)
 
 
 class TimezoneFilter(TypedFilter):

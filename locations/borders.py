@@ -52,7 +52,7 @@ def _ring(indexes: list[int]) -> np.ndarray:
 
 
 @cache
-def boundary(country: str) -> shapely.Geometry | None:
+def boundary(country: str) -> shapely.MultiPolygon | None:
     """A country's land as one prepared shapely geometry in (longitude, latitude) degrees; None for a code the
     dataset does not hold (Natural Earth's entries with no ISO code, such as Kosovo, are left out, as the
     brief's ISO policy leaves them). Reads node_modules (npm ci) once per process."""

@@ -62,7 +62,7 @@ class Control:
         """Why the held revision is not live, as a clause after "held: "; '' when nothing is held."""
         if self.held is None:
             return ""
-        if self.pinned:
+        if self.pinned and self.decision is not None:
             return f"{self.live} is pinned by {self.decision.by}"
         if self.live is None:
             return "no revision is live yet"
@@ -75,7 +75,7 @@ class Control:
         """Who decides and what viewers see, in one or two sentences: the same words everywhere."""
         if self.live is None:
             return 'No revision is live: viewers see "not published yet". The next valid sync makes the sheet live.'
-        if self.pinned:
+        if self.pinned and self.decision is not None:
             since = f"{self.decision.at.astimezone(dt.UTC):%H:%M:%S} UTC"
             first = f"An organiser decides: {self.live} is live, pinned by {self.decision.by} since {since}."
             if self.held is not None:
@@ -205,7 +205,8 @@ def release(by: str, *, allow_rewind: bool = False) -> Decision:
     if not control.releasable:
         raise NothingToRelease(control.story(route_now()))
     target = control.sheet or before
-    _check_rewind(before, target, allow_rewind)
+    if target is not None:
+        _check_rewind(before, target, allow_rewind)
     if target is not None and not target.is_live:
         make_live(target)
         target.refresh_from_db()

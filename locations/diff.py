@@ -56,7 +56,10 @@ class StopChange:
     @property
     def stop(self) -> StopState:
         """The version to name the stop by: the new one unless the stop was removed."""
-        return self.new or self.old  # type: ignore[return-value]
+        stop = self.new or self.old
+        if stop is None:
+            raise ValueError("A stop change needs the stop before or after it.")
+        return stop
 
     @property
     def index(self) -> int:
@@ -77,9 +80,9 @@ class StopChange:
     def summary(self) -> str:
         """One line for the organiser saying what changed."""
         old, new = self.old, self.new
-        if self.kind is ChangeKind.ADDED:
-            return f"new stop, arrives {_utc(new.arrival)}"
-        if self.kind is ChangeKind.REMOVED:
+        if self.kind is ChangeKind.ADDED or old is None:
+            return f"new stop, arrives {_utc(self.stop.arrival)}"
+        if self.kind is ChangeKind.REMOVED or new is None:
             return f"no longer on the route (was due {_utc(old.arrival)})"
         if self.kind is ChangeKind.MOVED:
             return (
@@ -246,9 +249,9 @@ def _pair_by(
         waiting[key(stop)].append(stop)
     pairs, unpaired_old = [], []
     for stop in old:
-        candidates = waiting.get(key(stop))
+        candidates = waiting.get(key(stop), [])
         # Groups are duplicates of one name, so this scan is short even on a 10,000-stop route.
-        match = next((c for c in candidates if accept(stop, c)), None) if candidates else None
+        match = next((c for c in candidates if accept(stop, c)), None)
         if match is None:
             unpaired_old.append(stop)
         else:

@@ -122,7 +122,7 @@ def zone_countries() -> dict[str, frozenset[str]]:
 def zone_sharers() -> dict[str, frozenset[str]]:
     """Each zone to the other countries that zone1970.tab (shipped with pytz) says share its clock."""
     sharers: dict[str, set[str]] = {}
-    with pytz.open_resource("zone1970.tab") as table:
+    with pytz.open_resource("zone1970.tab") as table:  # type: ignore[attr-defined]  # public in pytz, not in types-pytz
         for line in table.read().decode("utf-8").splitlines():
             if line.startswith("#") or not line.strip():
                 continue

@@ -11,6 +11,7 @@ import os
 import time as time_module
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -110,8 +111,9 @@ _OPERATORS_OFF = (
 )
 
 
-def _search_parameters() -> object:
-    """Routing search parameters whose result depends on the work done, never on the clock."""
+def _search_parameters() -> Any:
+    """Routing search parameters whose result depends on the work done, never on the clock (a protobuf message;
+    ortools ships no types)."""
     parameters = pywrapcp.DefaultRoutingSearchParameters()
     for name in _OPERATORS_OFF:
         setattr(parameters.local_search_operators, name, pywrapcp.BOOL_FALSE)

@@ -96,11 +96,11 @@ def _hour_floor(moment: dt.datetime) -> dt.datetime:
 
 def margin_chart(margins: list[StopMargin], deadline: dt.datetime) -> MarginChart | None:
     """Local arrival (y, up to the deadline line) against route order (x); None when no stop has a local time."""
-    timed = [margin for margin in margins if margin.local_arrival is not None]
+    timed = [(margin, margin.local_arrival) for margin in margins if margin.local_arrival is not None]
     if not timed:
         return None
-    earliest = _hour_floor(min(margin.local_arrival for margin in timed))
-    latest = max(deadline, max(margin.local_arrival for margin in timed))
+    earliest = _hour_floor(min(at for _, at in timed))
+    latest = max(deadline, max(at for _, at in timed))
     top_time = _hour_floor(latest) + dt.timedelta(hours=1)
     span = (top_time - earliest).total_seconds()
     plot_width = CHART_WIDTH - LEFT - RIGHT
@@ -127,7 +127,7 @@ def margin_chart(margins: list[StopMargin], deadline: dt.datetime) -> MarginChar
     return MarginChart(
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
-        points=" ".join(f"{x(margin.index)},{y(margin.local_arrival)}" for margin in timed),
+        points=" ".join(f"{x(margin.index)},{y(at)}" for margin, at in timed),
         deadline_y=deadline_y,
         band_y=deadline_y,
         band_height=round(y(deadline - TIGHT) - deadline_y, 1),
@@ -139,5 +139,5 @@ def margin_chart(margins: list[StopMargin], deadline: dt.datetime) -> MarginChar
         stop_label_y=CHART_HEIGHT - BOTTOM + 16,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
-        tight=[(x(margin.index), y(margin.local_arrival), margin) for margin in timed if margin.tight],
+        tight=[(x(margin.index), y(at), margin) for margin, at in timed if margin.tight],
     )

@@ -28,7 +28,7 @@ class Heartbeat:
 def heartbeat(wall: dt.datetime) -> Heartbeat:
     """The latest `--every` sync run and whether it finished within MISSED_INTERVALS intervals before WALL."""
     run = SyncRun.objects.filter(every_seconds__isnull=False).order_by("-finished").first()
-    if run is None:
+    if run is None or run.every_seconds is None:
         return Heartbeat(None, alive=False, silent_for=None)
     silent_for = max(dt.timedelta(0), wall - run.finished)
     allowed = dt.timedelta(seconds=MISSED_INTERVALS * run.every_seconds)

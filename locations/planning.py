@@ -165,7 +165,7 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
             Place(
                 city=cells["city"],
                 region=cells.get("region", ""),
-                country=resolve_country(cells["country"])[0],
+                country=resolve_country(cells["country"])[0] or cells["country"],
                 latitude=latitude,
                 longitude=longitude,
                 presents=None if presents is None else int(presents),
@@ -224,10 +224,10 @@ def plan_route(
     candidates: list[tuple[_Window, Place, str]] = []
     for place in places:
         zone, problem = country_problem(place)
-        if problem:
+        country = resolve_country(place.country)[0]
+        if problem or zone is None or country is None:
             plan.unplaced.append(Unplaced(place, problem, "not a stop"))
             continue
-        country = resolve_country(place.country)[0]
         if country != place.country:
             place = dataclasses.replace(place, country=country)
         window = _window(place, zone, night, deadline_span, opening_span)
@@ -304,7 +304,9 @@ def _window(
     midnight = dt.datetime.combine(night, dt.time())
     earliest = _instant(zone, midnight + opening_span, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
-    offset = local_time(dt.datetime.fromtimestamp(latest, UTC), zone).utcoffset().total_seconds() / 3600
+    utc_offset = local_time(dt.datetime.fromtimestamp(latest, UTC), zone).utcoffset()
+    assert utc_offset is not None  # an aware datetime's
+    offset = utc_offset.total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
     solar = place.longitude / 15
     while solar - offset > 12:

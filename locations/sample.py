@@ -146,15 +146,15 @@ def choose_places() -> tuple[list[_Candidate], list[str]]:
     per_continent = Counter(candidate.continent for candidate in chosen)
     per_country: Counter[str] = Counter()
     for city in cities:
-        country = countries.get(city["countrycode"])
-        if country is None or resolve_country(city["countrycode"])[0] != city["countrycode"]:
+        city_country = countries.get(city["countrycode"])
+        if city_country is None or resolve_country(city["countrycode"])[0] != city["countrycode"]:
             continue
-        continent = country["continentcode"]
+        continent = city_country["continentcode"]
         if per_continent[continent] >= CONTINENT_STOPS.get(continent, 0):
             continue
         if per_country[city["countrycode"]] >= CITIES_PER_COUNTRY or _near_a_stop(city, chosen):
             continue
-        if take(_candidate(city, country, is_capital=False), "the city"):
+        if take(_candidate(city, city_country, is_capital=False), "the city"):
             per_continent[continent] += 1
             per_country[city["countrycode"]] += 1
     return chosen, notes

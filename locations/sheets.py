@@ -67,7 +67,8 @@ def read_sheet(key_or_url: str, session: requests.Session | None = None) -> Rout
     """Read the route worksheet with every cell as text, retrying only failures that may pass."""
     address = sheet_address(key_or_url)
     session = session if session is not None else authorized_session()
-    client = gspread.Client(auth=getattr(session, "credentials", None), session=session)
+    # gspread reads auth only when it is given no session; its hint asks for credentials all the same.
+    client = gspread.Client(auth=getattr(session, "credentials", None), session=session)  # type: ignore[arg-type]
     client.set_timeout(settings.TRACKER_SHEETS_TIMEOUT)
     title, worksheet_id, records, locale = _with_retries(lambda: _fetch(client, address), address, session)
     if not is_known_locale(locale):

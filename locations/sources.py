@@ -17,7 +17,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from lib.instants import iso_z
 from locations.geography import resolve_country, sole_owner, zone_at
@@ -280,7 +280,7 @@ def _epoch_ms_text(value: object) -> str:
     return iso_z(moment)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

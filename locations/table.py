@@ -90,11 +90,20 @@ def make_rows(header: list[str], body: list[list[str]], first_row_number: int = 
     return [str(name).strip() for name in header], rows
 
 
-def table_from_records(source: str, kind: str, records: list[list[str]], **sheet: object) -> RouteTable:
+def table_from_records(
+    source: str,
+    kind: str,
+    records: list[list[str]],
+    *,
+    sheet_key: str = "",
+    worksheet_id: int | None = None,
+    worksheet_title: str = "",
+    number_locale: str = PLAIN_LOCALE,
+) -> RouteTable:
     """A RouteTable from the rows of a sheet-like source, whose first row must be the header.
 
-    SHEET is passed on to RouteTable (sheet_key, worksheet_id, worksheet_title, number_locale). Raises SourceError when
-    the source is empty or its first row is blank.
+    The keywords are RouteTable's, for a Google Sheet. Raises SourceError when the source is empty or its first
+    row is blank.
     """
     if not any(any(cell.strip() for cell in record) for record in records):
         raise SourceError(f"{source} is empty: it needs a header row (city, country, ...) and one row per stop.")
@@ -104,4 +113,13 @@ def table_from_records(source: str, kind: str, records: list[list[str]], **sheet
             "longitude, arrival); move the headers up to row 1."
         )
     headers, rows = make_rows(records[0], records[1:])
-    return RouteTable(source=source, kind=kind, headers=headers, rows=rows, **sheet)
+    return RouteTable(
+        source=source,
+        kind=kind,
+        headers=headers,
+        rows=rows,
+        sheet_key=sheet_key,
+        worksheet_id=worksheet_id,
+        worksheet_title=worksheet_title,
+        number_locale=number_locale,
+    )

@@ -236,7 +236,7 @@ class _RowChecker:
             self._unsupported_zone(row, label, zone)
             zone = None
         country = self._country(row, label, zone)
-        if country is not None and zone is not None:
+        if country is not None and zone is not None and latitude is not None and longitude is not None:
             # On a border the country boundaries may give the stop its country's clock (Hekou, China).
             zone = border_zone(zone, country, latitude, longitude)
         arrival = self._arrival(row, label, zone)
@@ -252,7 +252,7 @@ class _RowChecker:
             timezone_cell = ""
 
         if zone is not None:
-            if country is not None:
+            if country is not None and latitude is not None and longitude is not None:
                 self._check_country(row, label, country, zone, latitude, longitude)
             night = self.night or default_night([arrival] if arrival else [])
             if timezone_cell and zone and timezone_cell != zone and not same_clock(timezone_cell, zone, night):
@@ -282,7 +282,9 @@ class _RowChecker:
             else:
                 self.seen_places[key] = row.number
 
-        if len(self.report_errors) > errors_before or zone is None or arrival is None:
+        if len(self.report_errors) > errors_before:
+            return None
+        if zone is None or arrival is None or country is None or latitude is None or longitude is None:
             return None
         return CheckedStop(
             row=row.number,

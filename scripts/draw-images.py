@@ -11,7 +11,7 @@ import base64
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "static" / "icons"
@@ -39,7 +39,7 @@ font-family:'DejaVu Sans',sans-serif;position:relative;overflow:hidden">
 </div></body>"""
 
 
-def draw(browser: object, html: str, width: int, height: int, target: Path) -> None:
+def draw(browser: Browser, html: str, width: int, height: int, target: Path) -> None:
     """Render `html` at width x height CSS pixels and save it as a PNG."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.set_content(html)

@@ -14,6 +14,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "screenshots"
@@ -38,7 +42,15 @@ class Shot:
     settle: int = 400
 
 
-PHONE = {"width": 390, "height": 844, "mobile": True}
+class Screen(TypedDict):
+    """A Shot's screen: CSS pixels, and whether the browser plays a phone."""
+
+    width: int
+    height: int
+    mobile: bool
+
+
+PHONE: Screen = {"width": 390, "height": 844, "mobile": True}
 SHOTS = (
     Shot("waiting", "weeks", "waiting"),
     Shot("waiting-phone", "weeks", "waiting", **PHONE),
@@ -51,7 +63,7 @@ SHOTS = (
 )
 
 
-def shoot(browser: object, url: str, prepare: Callable[[str], None], folder: Path) -> list[Path]:
+def shoot(browser: "Browser", url: str, prepare: Callable[[str], None], folder: Path) -> list[Path]:
     """Put the server in each state with `prepare`, open the map in Chromium and save a PNG per shot."""
     folder.mkdir(parents=True, exist_ok=True)
     pictures = []

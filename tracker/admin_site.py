@@ -7,7 +7,8 @@ during the query and answer 500. Every ModelAdmin registered here gets a changel
 the incorrect lookup parameters they are.
 """
 
-from typing import override
+from collections.abc import Iterable
+from typing import Any, override
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -26,7 +27,7 @@ class CheckedChangeList(ChangeList):
     """A changelist whose bad query string values are IncorrectLookupParameters (a redirect to ?e=1)."""
 
     @override
-    def get_queryset(self, request: HttpRequest, exclude_parameters: list[str] | None = None) -> QuerySet:
+    def get_queryset(self, request: HttpRequest, exclude_parameters: list[str | None] | None = None) -> QuerySet:
         try:
             return super().get_queryset(request, exclude_parameters)
         except BAD_VALUE_ERRORS as error:
@@ -53,7 +54,7 @@ class ChecksQueryStrings(admin.ModelAdmin):
     bytes and REFUSED_LOOKUPS."""
 
     @override
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         if lookup.rsplit("__", 1)[-1] in REFUSED_LOOKUPS:
             return False
         try:
@@ -78,11 +79,11 @@ class TrackerAdminSite(admin.AdminSite):
     index_title = "Route and letters"
 
     @override
-    def register(
+    def register[M: Model](
         self,
-        model_or_iterable: type[Model] | list[type[Model]],
-        admin_class: type[admin.ModelAdmin] | None = None,
-        **options: object,
+        model_or_iterable: type[M] | Iterable[type[M]],
+        admin_class: "type[admin.ModelAdmin[M]] | None" = None,
+        **options: Any,
     ) -> None:
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ChecksQueryStrings):

@@ -63,7 +63,9 @@ def hop_wall_seconds(next_hop: dt.datetime | None) -> str | None:
     """The wall moment of `next_hop` as Unix seconds with three decimals, never after it; None when there is
     no next hop or the clock never reaches it. A cache uses it to keep an answer to the millisecond of the hop
     (deploy/varnish/tracker.vcl): max-age counts whole seconds, so it ends up to a second early."""
-    wall = wall_time_at(next_hop) if next_hop is not None else None
+    if next_hop is None:
+        return None
+    wall = wall_time_at(next_hop)
     if wall is None:
         return None
     milliseconds = math.floor(wall.timestamp() * 1000)
@@ -116,7 +118,8 @@ def now_view(request: HttpRequest, *, state: NowState | None = None) -> HttpResp
     response["ETag"] = answer.etag
     if (hop := hop_wall_seconds(answer.next_hop_at)) is not None:
         response["Tracker-Next-Hop"] = hop
-    return get_conditional_response(request, etag=answer.etag, response=response)
+    # Given a response, it returns a 304, a 412 or that response; its hint says it may return None.
+    return get_conditional_response(request, etag=answer.etag, response=response) or response
 
 
 def _whole_number(query: QueryDict, name: str) -> int | None:
@@ -148,4 +151,4 @@ def trail_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = IMMUTABLE
     response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
+    return get_conditional_response(request, etag=etag, response=response) or response

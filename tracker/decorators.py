@@ -32,7 +32,7 @@ def api_get(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
-            response = json_error(405, f"{request.method} is not allowed here; use GET or HEAD.")
+            response: HttpResponse = json_error(405, f"{request.method} is not allowed here; use GET or HEAD.")
             response["Allow"] = "GET, HEAD"
         else:
             try:

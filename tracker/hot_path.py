@@ -15,6 +15,7 @@ middleware as above. `time` changes every millisecond and is rendered for every 
 """
 
 from collections.abc import Callable, Iterable
+from wsgiref.types import StartResponse
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
@@ -86,7 +87,6 @@ REQUEST_INPUTS = (
 # Request shapes kept at most; past that the memo starts again, so odd query strings cannot grow it.
 MEMO_SHAPES = 64
 
-StartResponse = Callable[..., object]
 Rendered = tuple[NowState, str, list[tuple[str, str]], bytes]
 
 
@@ -143,10 +143,10 @@ class HotPath:
             return self.application(environ, start_response)
         response = self.respond(request, (lambda r: view(r, state=state)) if state is not None else view)
         # As django.core.handlers.wsgi.WSGIHandler emits a response; close() still sends request_finished.
-        response._handler_class = WSGIHandler
+        response._handler_class = WSGIHandler  # type: ignore[attr-defined]  # set by Django's handler, not in the stubs
         status = f"{response.status_code} {response.reason_phrase}"
         headers = [*response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())]
-        if shape is not None and not response.cookies and not response.streaming:
+        if shape is not None and state is not None and not response.cookies and not response.streaming:
             if len(self.rendered) >= MEMO_SHAPES:
                 self.rendered.clear()
             self.rendered[shape] = (state, status, headers, response.content)

@@ -35,7 +35,7 @@ def night_page(request: HttpRequest) -> HttpResponse:
         "next_hop_in": time_until(answer.next_hop_at, now) if answer.next_hop_at is not None else None,
         "next_hop_at": answer.next_hop_at,
         # Staff only and never cached, so the page may name the stop viewers do not see yet.
-        "next_stop": route.stops[answer.visited] if answer.next_hop_at is not None else None,
+        "next_stop": route.stops[answer.visited] if route is not None and answer.next_hop_at is not None else None,
         "last_run": last_run,
         # An organiser's decision after the last sync run: the run's message told the story before it.
         "since_run": decision if decision and (last_run is None or decision.at > last_run.finished) else None,

@@ -121,7 +121,7 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "now_url": f"{reverse('route_preview_now')}?{urlencode(query)}",
         "trail_url": (
             f"{reverse('api_trail')}?{urlencode({'revision': route.revision, 'upto': answer.visited})}"
-            if route is not None and revision.is_live
+            if route is not None and revision is not None and revision.is_live
             else None
         ),
         "links": hop_links(route, answer.visited),

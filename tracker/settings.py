@@ -164,7 +164,8 @@ del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "santa@localhost")
 
 # Background work (sending the elves' replies) runs through Django's tasks framework, stored in the
-# database and run by `manage.py db_worker`, which scripts/run starts beside the web server.
+# database and run by `manage.py run_worker` (django-tasks-db's worker and the sweep for stranded replies),
+# which scripts/run starts beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en"

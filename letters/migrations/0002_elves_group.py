@@ -1,6 +1,8 @@
 """The Elves group, with exactly the permissions the mailroom needs and nothing of the route."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 GROUP = "Elves"
 # Each permission's codename, with its model and the name Django gives it.
@@ -19,7 +21,7 @@ PERMISSIONS = {
 }
 
 
-def create_elves(apps, schema_editor):
+def create_elves(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The group and its permissions, made here: post_migrate creates permissions only after the whole migrate."""
     database = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -35,7 +37,7 @@ def create_elves(apps, schema_editor):
     group.permissions.set(permissions)
 
 
-def remove_elves(apps, schema_editor):
+def remove_elves(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Remove the group; the permissions belong to the models and stay."""
     apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
 

@@ -5,6 +5,8 @@ a database that already has a template of the same name and language) changes no
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 THANKS = "Thank you for your letter"
 WISHES = "Your wish list arrived"
@@ -283,7 +285,7 @@ TEMPLATES = {
 }
 
 
-def add_templates(apps, schema_editor):
+def add_templates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Each template, unless one of that name and language is already there (an elf's edit stays)."""
     ReplyTemplate = apps.get_model("letters", "ReplyTemplate")
     database = schema_editor.connection.alias
@@ -292,7 +294,7 @@ def add_templates(apps, schema_editor):
             ReplyTemplate.objects.using(database).get_or_create(name=name, language=language, defaults={"body": body})
 
 
-def remove_templates(apps, schema_editor):
+def remove_templates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Remove the templates exactly as this migration wrote them; edited ones are the elves' own now."""
     ReplyTemplate = apps.get_model("letters", "ReplyTemplate")
     database = schema_editor.connection.alias

@@ -1,6 +1,8 @@
 """The Elves group also sees quarantined emails and may retry (change) or delete them."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 GROUP = "Elves"
 # Each permission's codename, with its model and the name Django gives it.
@@ -12,7 +14,7 @@ PERMISSIONS = {
 }
 
 
-def create_elves(apps, schema_editor):
+def create_elves(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Add the permissions to the group, made here: post_migrate creates them only after the whole migrate."""
     database = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -28,7 +30,7 @@ def create_elves(apps, schema_editor):
     group.permissions.add(*permissions)
 
 
-def remove_quarantine(apps, schema_editor):
+def remove_quarantine(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Take the quarantine's permissions from the group; the permissions belong to the model and stay."""
     database = schema_editor.connection.alias
     group = apps.get_model("auth", "Group").objects.using(database).filter(name=GROUP).first()

@@ -3,6 +3,8 @@
 import hashlib
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
 def content_sha256(sender_email: str, subject: str, text: str) -> str:
@@ -10,7 +12,7 @@ def content_sha256(sender_email: str, subject: str, text: str) -> str:
     return hashlib.sha256("\0".join([sender_email.lower(), subject, text]).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def fill_content_sha256(apps, schema_editor):
+def fill_content_sha256(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Every emailed letter with a Message-ID gets the digest that tells a duplicate from a reuse."""
     Letter = apps.get_model("letters", "Letter")
     batch = []

@@ -8,6 +8,8 @@ column is not a model field: only letters.search reads it. At 300,000 letters th
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 LETTER_VECTOR_SQL = (
     "to_tsvector(CASE split_part(lower(replace(\"language\", '_', '-')), '-', 1)"
@@ -38,7 +40,7 @@ LETTER_VECTOR_SQL = (
 )
 
 
-def create_index(apps, schema_editor):
+def create_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "ALTER TABLE letters_letter ADD COLUMN search_vector tsvector "
@@ -47,7 +49,7 @@ def create_index(apps, schema_editor):
         schema_editor.execute("CREATE INDEX letter_search ON letters_letter USING gin (search_vector)")
 
 
-def drop_index(apps, schema_editor):
+def drop_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE letters_letter DROP COLUMN search_vector")
 

@@ -8,6 +8,8 @@ Pan/Pani, です・ます). Like 0004 it never overwrites a template of the same
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 MAP_REPORT = "Thank you for reporting a mistake on the map"
 
@@ -75,7 +77,7 @@ TEMPLATES = {
 }
 
 
-def add_templates(apps, schema_editor):
+def add_templates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Each template, unless one of that name and language is already there (an elf's edit stays)."""
     ReplyTemplate = apps.get_model("letters", "ReplyTemplate")
     database = schema_editor.connection.alias
@@ -85,7 +87,7 @@ def add_templates(apps, schema_editor):
         )
 
 
-def remove_templates(apps, schema_editor):
+def remove_templates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Remove the templates exactly as this migration wrote them; edited ones are the elves' own now."""
     ReplyTemplate = apps.get_model("letters", "ReplyTemplate")
     database = schema_editor.connection.alias

@@ -1,6 +1,8 @@
 """The Organisers group, with exactly the permissions the organisers' admin needs."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 GROUP = "Organisers"
 # Each permission's codename, with its model and the name Django gives it (Meta.permissions for the custom ones).
@@ -14,7 +16,7 @@ PERMISSIONS = {
 }
 
 
-def create_organisers(apps, schema_editor):
+def create_organisers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The group and its permissions, made here: post_migrate creates permissions only after the whole migrate."""
     database = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -30,7 +32,7 @@ def create_organisers(apps, schema_editor):
     group.permissions.set(permissions)
 
 
-def remove_organisers(apps, schema_editor):
+def remove_organisers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Remove the group; the permissions belong to the models and stay."""
     apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
 

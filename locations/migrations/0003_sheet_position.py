@@ -3,11 +3,13 @@
 import re
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 _KEY = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 
 
-def move_sheet_entries(apps, schema_editor):
+def move_sheet_entries(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Revisions and sync runs kept the sheet's URL, worksheet id and headers inside `findings`."""
     for name in ("Revision", "SyncRun"):
         for record in apps.get_model("locations", name).objects.all():

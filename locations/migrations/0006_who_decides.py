@@ -3,10 +3,12 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.utils import timezone
 
 
-def mark_the_sheet_and_pin_rollbacks(apps, schema_editor):
+def mark_the_sheet_and_pin_rollbacks(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The newest revision was what the sheet said; a live one older than a newest that was not held
     was a rollback, which the old model kept until the sheet changed: that is a pin now."""
     Revision = apps.get_model("locations", "Revision")
@@ -27,7 +29,7 @@ def mark_the_sheet_and_pin_rollbacks(apps, schema_editor):
         )
 
 
-def organisers_see_decisions(apps, schema_editor):
+def organisers_see_decisions(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Organisers read the decisions list, as they read sync runs (the permission is made here, as in 0002)."""
     database = schema_editor.connection.alias
     group = apps.get_model("auth", "Group").objects.using(database).filter(name="Organisers").first()

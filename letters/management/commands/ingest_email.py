@@ -63,7 +63,7 @@ class Command(BaseCommand):
             for label, raw in messages_in(path, format):
                 intake: Intake = ingest_message(raw, origin=label)
                 counts[intake.outcome] += 1
-                if intake.outcome == "created":
+                if intake.outcome == "created" and intake.letter:
                     note = f" ({intake.reason})" if intake.reason else ""
                     self.stdout.write(
                         f"{label}: created letter {intake.letter.pk} from {intake.letter.sender_email}{note}"

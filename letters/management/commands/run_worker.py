@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -36,7 +37,7 @@ class Command(db_worker.Command):
         "ran out is queued again."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         sweep()
         stop = threading.Event()
         if not options["batch"]:
