@@ -7,14 +7,14 @@ uncompressed: with the child's own words reflected beside a secret, compression 
 sees the encrypted length guess the secret byte by byte (BREACH, https://breachattack.com/).
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 
 class PageGZipMiddleware(GZipMiddleware):
     """Django's GZipMiddleware (which adds `Vary: Accept-Encoding`) for secret-free HTML pages only."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """The response, compressed when it is HTML that holds no CSRF token and the browser accepts gzip."""
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
