@@ -33,17 +33,34 @@ class Intake:
 # --- The public form ------------------------------------------------------------------------------
 
 
-def receive_web_letter(name: str, email: str, message: str, age: int | None, country: str, language: str) -> Letter:
-    """Store a letter written on the public form."""
-    return Letter.objects.create(
-        source=Letter.Source.WEB,
-        sender_name=name.strip(),
-        sender_email=email.strip(),
-        text=message.strip(),
-        age=age,
-        country=country,
-        language=language,
-    )
+def web_letter_received(form_token: str) -> bool:
+    """Whether the letter of the form with FORM_TOKEN is already stored ('' is never). Raises DatabaseError."""
+    return bool(form_token) and Letter.objects.filter(form_token=form_token).exists()
+
+
+def receive_web_letter(
+    name: str, email: str, message: str, age: int | None, country: str, language: str, form_token: str = ""
+) -> Letter:
+    """Store a letter written on the public form, once per FORM_TOKEN: the same form sent again (a retry after
+    a timeout, two clicks) gives the letter already stored. Raises DatabaseError when the database fails."""
+    fields = {
+        "source": Letter.Source.WEB,
+        "sender_name": name.strip(),
+        "sender_email": email.strip(),
+        "text": message.strip(),
+        "age": age,
+        "country": country,
+        "language": language,
+        "form_token": form_token,
+    }
+    try:
+        with transaction.atomic():
+            return Letter.objects.create(**fields)
+    except IntegrityError:
+        if not form_token:
+            raise
+        # The same form, sent twice at once: the other request stored it.
+        return Letter.objects.get(form_token=form_token)
 
 
 # --- Email ----------------------------------------------------------------------------------------------

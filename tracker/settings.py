@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from locations.clock import rehearsal_from_environment
-from tracker.env import env_bool, env_float, env_int, env_list, env_str
+from tracker.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a request body: a form in a charset Django cannot read is a clear 400, not a 500.
+    "tracker.form_bodies.readable_form_charset",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, whose trailing-slash redirect resolves URLs that need the language active.
     "tracker.languages.UrlLanguageMiddleware",
@@ -103,8 +105,27 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that refuses or hangs must fail a connection attempt quickly, not after the kernel's minutes.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    # Bulkheads against a slow, locked or vanished database (docs/operations.md, "A night with outages"): a new
+    # connection gives up after CONNECT_TIMEOUT seconds, the server ends a statement after STATEMENT_TIMEOUT, a
+    # wait for a lock after LOCK_TIMEOUT and a transaction left idle after IDLE_TIMEOUT (0: no limit), and TCP
+    # keepalives find a connection whose peer went away while it sat in the pool.
+    _postgres_timeouts = {
+        "statement_timeout": env_float("DATABASE_STATEMENT_TIMEOUT", 10.0),
+        "lock_timeout": env_float("DATABASE_LOCK_TIMEOUT", 3.0),
+        "idle_in_transaction_session_timeout": env_float("DATABASE_IDLE_TIMEOUT", 30.0),
+    }
+    if min(_postgres_timeouts.values()) < 0:
+        raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT, _LOCK_TIMEOUT and _IDLE_TIMEOUT must be 0 or more")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
+            "options": " ".join(f"-c {name}={round(seconds * 1000)}" for name, seconds in _postgres_timeouts.items()),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -243,12 +264,37 @@ AXES_LOCKOUT_CALLABLE = "tracker.admin_door.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would print before every management command's output
 
+# Every log line carries its time (UTC, ISO 8601), level and logger; LOG_FORMAT=json writes one JSON object a
+# line for a log collector (python-json-logger), with the same fields.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"()": "tracker.logs.UtcFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "tracker.logs.UtcJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Error reports (unhandled exceptions and ERROR log lines) go to Sentry, or a service that speaks its protocol,
+# only when SENTRY_DSN is set. No request bodies, cookies or addresses are sent: letters are children's words.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", ENVIRONMENT),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0,
+    )
 
 # --- The route -------------------------------------------------------------
 # The organisers' Google Sheet: its key or URL. Blank means the sample route in data/.
