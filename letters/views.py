@@ -13,6 +13,7 @@ from letters.clients import client_ip
 from letters.forms import LetterForm, new_form_token
 from letters.intake import receive_web_letter, web_letter_received
 from letters.rate_limit import check_web_letter, give_back_web_letter
+from lib.database_slots import answers_without_database, has_database_slot
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def outage_page(request: HttpRequest, form: LetterForm) -> HttpResponse:
     return response
 
 
+@answers_without_database
 @never_cache  # the page carries a CSRF token; no cache may share it
 @require_http_methods(["GET", "POST"])
 def write(request: HttpRequest) -> HttpResponse:
@@ -65,6 +67,12 @@ def write(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "letters/write.html", {"form": form}, status=400)
     data = form.cleaned_data
+    if not has_database_slot(request):
+        # Every database slot of this process is held by a stuck query (tracker/bulkhead.py).
+        logger.warning(
+            "A letter could not be stored (the database is not answering); the writer was asked to send it again"
+        )
+        return outage_page(request, form)
     try:
         if web_letter_received(data["token"]):
             return redirect("letters:thanks")

@@ -1,5 +1,8 @@
 """Shared fixtures: a small real route, organisers and elves come from here."""
 
+import secrets
+
+import psycopg
 import pytest
 from django.core.cache import cache
 
@@ -59,3 +62,20 @@ def plain_static_files(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def postgres_database() -> str:
+    """The name of a fresh PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+    name = f"tracker_outage_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is needed for this test: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield name
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # Outside CSRF's middleware, so it sees the cookie CSRF sets: scoped to /letters/ or /admin/, not the site.
     "tracker.cookies.scoped_csrf_cookie",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Pages hold one of TRACKER_DATABASE_SLOTS while they run, so a hung database never holds every thread;
+    # after CSRF's check, so a forged form is refused before it waits for a slot.
+    "tracker.bulkhead.DatabaseSlotsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "keepalives_count": 3,
         }
     )
+# Requests for pages (the letter form, the admin) that may use the database at once per process: one thread
+# fewer than the app server's (WEB_THREADS), so a hung database always leaves a thread for the public API
+# (tracker/bulkhead.py).
+TRACKER_DATABASE_SLOTS = env_int("TRACKER_DATABASE_SLOTS", max(1, env_int("WEB_THREADS", 4) // 2))
+if TRACKER_DATABASE_SLOTS < 1:
+    raise ImproperlyConfigured("TRACKER_DATABASE_SLOTS must be at least 1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -197,7 +206,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the hashed files that whitenoise serves (the image collects them at build time).
+STATIC_ROOT = Path(env_str("TRACKER_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # The map's npm packages (package.json; scripts/setup-env.sh runs npm ci) are collected and hashed like our own.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [

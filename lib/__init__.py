@@ -1,0 +1,1 @@
+"""Code every app may use; it imports no app."""
