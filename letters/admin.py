@@ -43,7 +43,8 @@ from letters.replies import (
     reply_subject,
 )
 from letters.sending import from_header, send_again
-from locations.geography import public_country_name
+from lib.admin_filters import CountryFilter
+from locations.geography import public_country_name, resolve_country
 
 # The outcome buttons on a letter's page and in the inbox actions, and the status each sets.
 OUTCOMES = {"spam": Letter.Status.SPAM, "close": Letter.Status.CLOSED}
@@ -115,29 +116,11 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CountryFilter(admin.SimpleListFilter):
-    """The countries letters came from, by name: only those with letters, so the list stays short."""
-
-    title = "country"
-    parameter_name = "country"
-
-    @override
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        # No ordering: the inbox's own (by date) would make DISTINCT list a country once per letter.
-        letters = model_admin.get_queryset(request).exclude(country="").order_by()
-        codes = letters.values_list("country", flat=True).distinct()
-        return sorted(((code, public_country_name(code)) for code in codes), key=lambda choice: choice[1])
-
-    @override
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
-        return queryset.filter(country=self.value()) if self.value() else queryset
-
-
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     list_display = ("received_at", "sender", "excerpt", "age_years", "country_name", "language_name", "status_now")
     list_display_links = ("excerpt",)
-    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter, "source")
+    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter.reading(resolve_country), "source")
     search_fields = ("sender_name", "sender_email", "subject", "text")
     list_select_related = ("claimed_by",)
     list_per_page = 50

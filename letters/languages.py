@@ -54,11 +54,3 @@ def language_name(tag: str, *, in_itself: bool = True) -> str:
 def reply_language(letter: Letter) -> str:
     """The base language to answer in: the letter's own, or the site's default when it is unknown."""
     return base_language(letter.language) or base_language(settings.LANGUAGE_CODE)
-
-
-def is_right_to_left(language: str) -> bool:
-    """Whether LANGUAGE (a base code) is written right to left, as Django's locale data says (ar, he, fa...)."""
-    try:
-        return get_language_info(language)["bidi"]
-    except KeyError:
-        return False

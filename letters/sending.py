@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from letters.languages import is_right_to_left, reply_language
+from letters.languages import reply_language
 from letters.models import Letter, Reply
+from lib.text_direction import text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def reply_html(reply: Reply) -> str:
         "reply": reply,
         "text": reply.body.strip(),
         "language": language,
-        "direction": "rtl" if is_right_to_left(language) else "ltr",
+        "direction": text_direction(language),
     }
     return render_to_string("letters/reply_email.html", context)
 

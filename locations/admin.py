@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from lib.admin_filters import CountryFilter, TypedFilter
 from locations.clock import route_now
 from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision, rewind
 from locations.geography import local_time, resolve_country
@@ -360,50 +361,6 @@ class RevisionFilter(admin.SimpleListFilter):
         return choices
 
 
-class TypedFilter(admin.SimpleListFilter):
-    """A list filter typed into a small box instead of picked from hundreds of links."""
-
-    template = "admin/locations/typed_filter.html"
-    placeholder = ""
-
-    @override
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return []
-
-    @override
-    def has_output(self) -> bool:
-        return True
-
-    def choices(self, changelist: ChangeList) -> list[dict]:
-        # One "choice" carries what the template's small form needs: the other parameters, kept as hidden fields.
-        kept = [(name, value) for name, value in changelist.params.items() if name != self.parameter_name]
-        return [
-            {
-                "value": self.value() or "",
-                "kept": kept,
-                "parameter_name": self.parameter_name,
-                "placeholder": self.placeholder,
-                "clear_url": changelist.get_query_string(remove=[self.parameter_name]),
-            }
-        ]
-
-
-class CountryFilter(TypedFilter):
-    """Stops in one country, typed as a code or a name ('NZ', 'New Zealand'); an unknown one matches none."""
-
-    title = "country"
-    parameter_name = "country"
-    placeholder = "NZ or New Zealand"
-
-    @override
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Stop]) -> QuerySet[Stop]:
-        text = (self.value() or "").strip()
-        if not text:
-            return queryset
-        alpha_2, _ = resolve_country(text)
-        return queryset.filter(country=alpha_2) if alpha_2 else queryset.none()
-
-
 class TimezoneFilter(TypedFilter):
     """Stops in one IANA zone, typed in full ('Pacific/Auckland')."""
 
@@ -430,7 +387,7 @@ class StopAdmin(ReadOnlyAdmin):
         "visible_now",
     )
     list_display_links = ("number", "city")
-    list_filter = (RevisionFilter, CountryFilter, TimezoneFilter)
+    list_filter = (RevisionFilter, CountryFilter.reading(resolve_country), TimezoneFilter)
     search_fields = ("city", "region", "=country")
     list_per_page = 200
     fields = (

@@ -2,11 +2,11 @@
 
 import datetime as dt
 import enum
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lib.great_circle import distance_km
 from locations.geography import describe
 from locations.models import Revision, Stop
 
@@ -14,7 +14,6 @@ from locations.models import Revision, Stop
 MOVE_TOLERANCE_KM = 1.0
 # A stop matched only by (city, region) across countries, with no region to go on, must stay this close.
 RECOUNTRY_RADIUS_KM = 100.0
-EARTH_RADIUS_KM = 6371.0088
 
 
 class ChangeKind(enum.StrEnum):
@@ -233,14 +232,6 @@ def compare(old: StopState, new: StopState, now: dt.datetime) -> list[StopChange
     if old.country != new.country:
         changes.append(StopChange(ChangeKind.COUNTRY_CHANGED, old, new, visible))
     return changes
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine) in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _pair_by(

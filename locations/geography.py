@@ -1,6 +1,6 @@
 """Geography in one place: ISO countries and their public names (in English, and in any language from
 CLDR), the zone at a coordinate, the countries that keep a zone, the country-at-coordinates rule, and a
-stop's local wall time.
+stop's local wall time and the instant a local wall time names.
 
 Sources: ISO 3166-1 from pycountry; names in other languages from CLDR through Babel; the zone at a
 point from timezonefinder; which countries keep a zone from pytz's zone.tab and zone1970.tab; local
@@ -221,6 +221,38 @@ def local_wall_time(arrival: dt.datetime, zone: str) -> dt.datetime:
     """The local wall-clock time of an arrival in `zone`, without an offset (the offset is dropped only after
     converting). Raises pytz.UnknownTimeZoneError for an unknown zone."""
     return local_time(arrival, zone).replace(tzinfo=None)
+
+
+class UnclearWallTime(ValueError):
+    """A local wall time the clocks skip (it never happens) or repeat (it happens twice) in a zone.
+
+    `readings` are the two instants it could mean, in UTC, earlier first: either side of the skipped hour, or
+    the repeated time's first and second occurrence.
+    """
+
+    def __init__(
+        self, wall: dt.datetime, zone: str, *, skipped: bool, readings: tuple[dt.datetime, dt.datetime]
+    ) -> None:
+        happens = "never happens" if skipped else "happens twice"
+        super().__init__(f"{wall:%Y-%m-%d %H:%M:%S} {happens} in {zone}: the clocks change then.")
+        self.skipped = skipped
+        self.readings = readings
+
+
+def wall_time_instant(wall: dt.datetime, zone: str) -> dt.datetime:
+    """The UTC instant a local wall time (naive: no offset) names in `zone`: the inverse of local_wall_time.
+
+    One rule for every caller: a time the clocks skip or repeat names no one instant, so this raises
+    UnclearWallTime (an organiser is told; a planner choosing its own times takes the reading it needs).
+    Raises pytz.UnknownTimeZoneError for an unknown zone.
+    """
+    clock = pytz.timezone(zone)
+    try:
+        return clock.localize(wall, is_dst=None).astimezone(dt.UTC)
+    except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError) as exc:
+        first, second = sorted(clock.localize(wall, is_dst=flag).astimezone(dt.UTC) for flag in (False, True))
+        skipped = isinstance(exc, pytz.NonExistentTimeError)
+        raise UnclearWallTime(wall, zone, skipped=skipped, readings=(first, second)) from None
 
 
 @cache

@@ -1,7 +1,7 @@
 """Links from a finding straight to its cell in the organisers' Google Sheet."""
 
 from locations.models import Revision, SyncRun
-from locations.sheet_address import cell_url, column_letter
+from locations.sheet_address import cell_url
 from locations.table import column_name
 
 
@@ -10,8 +10,10 @@ def cell_link(sheet_key: str, worksheet_id: int | None, headers: list[str] | Non
     '' when there is no sheet (a file source)."""
     if not sheet_key:
         return ""
+    from openpyxl.utils import get_column_letter  # about half a second to import: only for a sheet's links
+
     names = [column_name(name) for name in headers or []]
-    letter = column_letter(names.index(column)) if column in names else "A"
+    letter = get_column_letter(names.index(column) + 1) if column in names else "A"
     return cell_url(sheet_key, worksheet_id, row, letter)
 
 

@@ -7,14 +7,20 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import pytz
-
-from locations.geography import country_mismatch, local_wall_time, resolve_country, zone_at
-from locations.table import RouteTable, SheetRow, column_name
-from locations.validation import Finding, Report, parse_deadline, validate_route
+from locations.geography import (
+    UnclearWallTime,
+    country_mismatch,
+    local_time,
+    local_wall_time,
+    resolve_country,
+    wall_time_instant,
+    zone_at,
+)
+from locations.numbers import parse_coordinate, parse_number
+from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
+from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
-ROUTE_COLUMNS = ("city", "region", "country", "latitude", "longitude", "arrival", "timezone", "presents", "fact")
 DEFAULT_GAP = dt.timedelta(minutes=1)
 # Santa aims for the evening: about two hours before the deadline by the sun, kept between four hours and
 # half an hour before the deadline by the clock, so a late-running sleigh still has room.
@@ -95,7 +101,8 @@ class _Window:
 
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
-    """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's)."""
+    """Places from a sheet without arrivals, checked by the route validation (every check but the arrival's) and
+    read as it reads them: numbers as the table's locale writes them."""
     headers = [name for name in table.headers if column_name(name) != "arrival"] + ["arrival"]
     rows = [SheetRow(row.number, {**row.cells, "arrival": ""}) for row in table.rows]
     report = validate_route(dataclasses.replace(table, headers=headers, rows=rows), night=night)
@@ -108,16 +115,20 @@ def read_places(table: RouteTable, night: dt.date) -> PlaceList:
         if row.is_blank() or row.number in rejected_rows:
             continue
         cells = {name: value.strip() for name, value in row.cells.items()}
-        # Validation accepted the cell as a whole number, perhaps with thousands separators: keep the digits.
-        presents = "".join(char for char in cells.get("presents", "") if char.isdigit())
+        # Validation accepted these cells as numbers in the table's locale (52,52437; 1.200.000): read them so.
+        latitude = parse_coordinate(cells["latitude"], table.number_locale)
+        longitude = parse_coordinate(cells["longitude"], table.number_locale)
+        presents = parse_number(cells.get("presents", ""), table.number_locale)
+        if latitude is None or longitude is None:
+            continue  # not reached: validation rejected the row (bad_number)
         places.append(
             Place(
                 city=cells["city"],
                 region=cells.get("region", ""),
                 country=resolve_country(cells["country"])[0],
-                latitude=float(cells["latitude"]),
-                longitude=float(cells["longitude"]),
-                presents=int(presents) if presents else None,
+                latitude=latitude,
+                longitude=longitude,
+                presents=None if presents is None else int(presents),
                 fact=cells.get("fact", ""),
                 notes=cells.get("notes", ""),
                 row=row.number,
@@ -215,18 +226,21 @@ def _with_country(place: Place, country: str) -> Place:
     )
 
 
-def _instant(zone: pytz.BaseTzInfo, local: dt.datetime, later: bool) -> int:
-    """Epoch seconds of a local wall time; for a time that is skipped or repeated, the later or earlier reading."""
-    readings = [int(zone.localize(local, is_dst=flag).timestamp()) for flag in (False, True)]
-    return max(readings) if later else min(readings)
+def _instant(zone: str, local: dt.datetime, later: bool) -> int:
+    """Epoch seconds of a local wall time; where the clocks skip or repeat it, the later or earlier reading,
+    whichever keeps a window's edge inside the night (the planner chooses its own times, so it need not ask)."""
+    try:
+        moment = wall_time_instant(local, zone)
+    except UnclearWallTime as unclear:
+        moment = unclear.readings[1 if later else 0]
+    return int(moment.timestamp())
 
 
-def _window(place: Place, zone_name: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
-    zone = pytz.timezone(zone_name)
+def _window(place: Place, zone: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
     midnight = dt.datetime.combine(night, dt.time())
     earliest = _instant(zone, midnight, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
-    offset = dt.datetime.fromtimestamp(latest, UTC).astimezone(zone).utcoffset().total_seconds() / 3600
+    offset = local_time(dt.datetime.fromtimestamp(latest, UTC), zone).utcoffset().total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
     solar = place.longitude / 15
     while solar - offset > 12:
@@ -250,24 +264,27 @@ def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_sto
 
 
 def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
-    """The planned route as sheet rows (timezone left blank: validation finds it from the coordinates)."""
+    """The planned route as sheet rows in the route's column order: the arrival as an instant (no local
+    arrival), the timezone left blank (validation finds it from the coordinates), notes only when a place has some.
+    """
     with_notes = any(stop.place.notes for stop in plan.stops)
-    header = list(ROUTE_COLUMNS) + (["notes"] if with_notes else [])
+    left_out = {LOCAL_ARRIVAL} | (set() if with_notes else {"notes"})
+    header = [name for name in ROUTE_COLUMNS if name not in left_out]
     rows = []
     for stop in plan.stops:
         place = stop.place
-        row = [
-            place.city,
-            place.region,
-            place.country,
-            repr(place.latitude),
-            repr(place.longitude),
-            stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "",
-            "" if place.presents is None else str(place.presents),
-            place.fact,
-        ]
-        rows.append(row + ([place.notes] if with_notes else []))
+        cells = {
+            "city": place.city,
+            "region": place.region,
+            "country": place.country,
+            "latitude": repr(place.latitude),
+            "longitude": repr(place.longitude),
+            "arrival": stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "presents": "" if place.presents is None else str(place.presents),
+            "fact": place.fact,
+            "notes": place.notes,
+        }
+        rows.append([cells.get(name, "") for name in header])
     return header, rows
 
 

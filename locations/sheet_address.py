@@ -68,16 +68,6 @@ def find_sheet_address(source: str) -> SheetAddress | None:
         return None
 
 
-def column_letter(position: int) -> str:
-    """Spreadsheet column letters for a 0-based position: 0 is A, 26 is AA."""
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def cell_url(key: str, worksheet_id: int | None, row: int, letter: str) -> str:
     """A URL opening the sheet KEY at cell LETTER+ROW of worksheet WORKSHEET_ID (the first tab when None)."""
     fragment = f"gid={worksheet_id}&" if worksheet_id is not None else ""

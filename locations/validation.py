@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytz
 
 from locations.geography import (
+    UnclearWallTime,
     countries_of_zone,
     country_mismatch,
     describe,
@@ -14,10 +15,10 @@ from locations.geography import (
     resolve_country,
     same_clock,
     suggest_countries,
+    wall_time_instant,
     zone_at,
 )
 from locations.numbers import example_number, number_symbols, parse_coordinate, parse_number
-from locations.sheet_address import column_letter
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 
 REQUIRED_COLUMNS = ("city", "country", "latitude", "longitude", "arrival")
@@ -374,9 +375,9 @@ class _RowChecker:
         if zone is None:
             return instant  # the coordinates are already reported; without them there is no local time
         try:
-            local_instant = pytz.timezone(zone).localize(wall, is_dst=None).astimezone(UTC)
-        except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError) as exc:
-            happens = "never happens" if isinstance(exc, pytz.NonExistentTimeError) else "happens twice"
+            local_instant = wall_time_instant(wall, zone)
+        except UnclearWallTime as unclear:
+            happens = "never happens" if unclear.skipped else "happens twice"
             self.error(
                 row,
                 LOCAL_ARRIVAL,
@@ -544,7 +545,9 @@ def header_findings(headers: list[str]) -> list[Finding]:
     for name in ROUTE_COLUMNS:
         positions = [position for position, header in enumerate(names) if header == name]
         if len(positions) > 1:
-            letters = [column_letter(position) for position in positions]
+            from openpyxl.utils import get_column_letter  # about half a second to import: only when it is needed
+
+            letters = [get_column_letter(position + 1) for position in positions]
             both = f"{', '.join(letters[:-1])} and {letters[-1]}"
             written = [headers[position] for position in positions]
             as_written = f" ({' and '.join(map(repr, written))})" if len(set(written)) > 1 else ""

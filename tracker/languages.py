@@ -9,8 +9,8 @@ from django.urls import get_script_prefix, is_valid_path, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-# Languages written right to left (Unicode's "RTL scripts"); the page is mirrored for them with dir="rtl".
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+from lib.text_direction import text_direction
+
 # The choice at / is the browser's; a family's own browser may keep it briefly, no shared cache may.
 CHOICE_MAX_AGE = 600
 # "fr-CA;q=0.8": a language range and its optional weight.
@@ -36,11 +36,6 @@ def page_language(accept_language: str) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
-
-
-def text_direction(language: str) -> str:
-    """'rtl' or 'ltr': the direction the page is laid out in for `language`."""
-    return "rtl" if language.split("-")[0] in RIGHT_TO_LEFT else "ltr"
 
 
 class UrlLanguageMiddleware:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from lib.text_direction import text_direction
+
 # Every static file the map page loads (the shell) and the basemap: hashed names, so a deploy makes a new
 # list and a new cache. tests/browser/test_map_offline.py checks this against what the page really loads.
 SHELL_FILES = (
@@ -59,7 +61,7 @@ def web_manifest(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 (Django 
         "short_name": _("Where is Santa?"),
         "description": _("Follow Santa live on Christmas Eve as he delivers presents around the world."),
         "lang": translation.get_language(),
-        "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "dir": text_direction(translation.get_language()),
         "start_url": reverse("map"),
         # Every language's map, so an app installed in one language can follow a switch to another.
         "scope": "/",

@@ -2,25 +2,17 @@
 and sharing the map."""
 
 import datetime as dt
-import math
 import re
 
 import pytest
 
+from lib.great_circle import distance_km
 from tests.browser.map_pages import SAMPLE_STATES, open_map, put_in_state, rehearse
 
 pytestmark = [pytest.mark.browser]
 
 ZURICH = {"latitude": 47.376887, "longitude": 8.541694}
 TORONTO = (43.70643, -79.39864)  # the sample route's Toronto
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Haversine distance in kilometres on a sphere of the Earth's mean radius."""
-    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
 def everything_sent(context: object) -> list[str]:
@@ -54,7 +46,7 @@ def test_the_distance_is_computed_in_the_browser_and_no_request_carries_position
         page.wait_for_function("() => document.getElementById('tracker').dataset.visited === '382'", timeout=30_000)
         toronto = page.inner_text("#distance")
         shown = int(re.fullmatch(r"Santa is ([\d,]+) km from you, in Toronto\.", toronto)[1].replace(",", ""))
-        assert abs(shown - great_circle_km((ZURICH["latitude"], ZURICH["longitude"]), TORONTO)) <= 1
+        assert abs(shown - distance_km(ZURICH["latitude"], ZURICH["longitude"], *TORONTO)) <= 1
         page.wait_for_timeout(500)
         assert len(sent) > 10
         for text in sent:

@@ -100,7 +100,7 @@ class StopPolling(Exception):
 
 
 def test_every_keeps_polling_and_survives_a_failed_round(imap_settings, dovecot, monkeypatch, capsys):
-    from locations.management import every
+    from lib import every
 
     dovecot.deliver(letter(1))
     proxy = CuttingProxy(dovecot.port)

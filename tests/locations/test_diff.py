@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lib.great_circle import distance_km
 from locations.clock import Rehearsal, route_now
-from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, diff_revisions, distance_km
+from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, diff_revisions
 from locations.models import Revision, Stop
 
 ZONES = {

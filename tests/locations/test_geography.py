@@ -1,8 +1,18 @@
 """Geography: the country a message names is always one that could be right at the coordinates."""
 
+import datetime as dt
 from pathlib import Path
 
-from locations.geography import country_mismatch, public_country_name, zone_at
+import pytest
+
+from locations.geography import (
+    UnclearWallTime,
+    country_mismatch,
+    local_wall_time,
+    public_country_name,
+    wall_time_instant,
+    zone_at,
+)
 from locations.sources import read_csv
 from locations.validation import validate_route
 
@@ -42,3 +52,23 @@ def test_the_public_name_is_the_common_one_everywhere():
     assert public_country_name("TW") == "Taiwan"
     assert public_country_name("CA") == "Canada"
     assert public_country_name("ZZ") == "ZZ"
+
+
+def test_a_wall_time_names_one_instant_unless_the_clocks_skip_or_repeat_it():
+    berlin = "Europe/Berlin"
+    assert wall_time_instant(dt.datetime(2026, 12, 24, 20, 0), berlin) == dt.datetime(
+        2026, 12, 24, 19, 0, tzinfo=dt.UTC
+    )
+    with pytest.raises(UnclearWallTime, match="never happens in Europe/Berlin") as skipped:
+        wall_time_instant(dt.datetime(2026, 3, 29, 2, 30), berlin)  # 02:00 becomes 03:00
+    with pytest.raises(UnclearWallTime, match="happens twice in Europe/Berlin") as repeated:
+        wall_time_instant(dt.datetime(2026, 10, 25, 2, 30), berlin)  # 03:00 becomes 02:00 again
+
+    assert skipped.value.skipped and not repeated.value.skipped
+    assert skipped.value.readings == (utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 1, 30))  # 01:30 and 03:30 local
+    assert repeated.value.readings == (utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30))  # summer, then winter
+    assert [local_wall_time(moment, berlin).hour for moment in repeated.value.readings] == [2, 2]
+
+
+def utc(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.UTC)

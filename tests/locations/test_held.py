@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from lib import every
 from locations.clock import Rehearsal
 from locations.live import forget_live_route
-from locations.management import every
 from locations.models import Revision, SyncRun
 from locations.sync import publish_table
 from tests.conftest import route_table

@@ -2,7 +2,7 @@ import pytest
 
 from locations.links import cell_link, linked_findings
 from locations.models import Revision, SyncRun
-from locations.sheet_address import column_letter, find_sheet_address, sheet_address
+from locations.sheet_address import find_sheet_address, sheet_address
 from locations.table import SourceError
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
@@ -11,8 +11,9 @@ HEADERS = ["City", "Region", "Country", "Latitude", "Longitude", "Arrival"]
 FINDINGS = {"errors": [{"row": 6, "column": "country", "code": "country_mismatch", "message": "..."}]}
 
 
-def test_column_letters_run_past_z():
-    assert [column_letter(n) for n in (0, 2, 25, 26, 27, 701, 702)] == ["A", "C", "Z", "AA", "AB", "ZZ", "AAA"]
+def test_a_finding_past_column_z_links_to_its_two_letter_column():
+    headers = [f"extra {n}" for n in range(27)] + ["Country"]
+    assert cell_link(KEY, 0, headers, 6, "country") == f"{SHEET}/edit#gid=0&range=AB6"
 
 
 def test_a_finding_links_to_its_cell_when_the_header_row_is_known():

@@ -10,11 +10,15 @@ from django.core.management import call_command
 
 from locations.planning import Place, check_plan, coming_night, plan_route, read_places, route_csv
 from locations.sample import build_sample_route
+from locations.sheets import read_sheet
 from locations.sources import read_csv
 from locations.validation import validate_route
 from tests.conftest import route_table
+from tests.fake_sheets import Number, Worksheet
 
 NIGHT = dt.date(2026, 12, 24)
+CASES = Path(__file__).resolve().parents[1] / "data" / "route-cases"
+SHEET_KEY = "1PlacesForThePlannerOnTheFakeGoogleServer0"
 PLACES_HEADER = ["city", "region", "country", "latitude", "longitude", "presents", "fact"]
 
 # Given in no useful order; the planner must put them westward from the date line.
@@ -207,6 +211,42 @@ def test_plan_route_command_writes_a_route_that_check_route_accepts(tmp_path, ca
     assert table.rows[0].cells["arrival"].endswith("Z")
     call_command("check_route", str(output), "--night", "2026-12-24")
     assert "9 stops, 0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_plan_route_reads_german_excels_semicolons_and_decimal_commas_as_places(tmp_path, capsys):
+    # Case 01b, German Excel's "CSV UTF-8": its arrivals are set aside, its numbers read as validation reads them.
+    source, output = CASES / "01b-excel-de-semicolon-utf8.csv", tmp_path / "route.csv"
+
+    call_command("plan_route", str(source), "-o", str(output), "--night", "2026-12-24")
+
+    assert "2 stops planned, 0 left out" in capsys.readouterr().err
+    rows = {row.cells["city"]: row.cells for row in read_csv(output).rows}
+    assert (rows["Berlin"]["latitude"], rows["Berlin"]["longitude"], rows["Berlin"]["presents"]) == (
+        "52.52437",
+        "13.41053",
+        "1200000",
+    )
+    assert (rows["München"]["latitude"], rows["München"]["presents"]) == ("48.13743", "800000")
+
+
+def test_the_planner_reads_a_german_locale_google_sheet_as_the_sheet_shows_it(sheets, google):
+    rows = [
+        ["city", "country", "latitude", "longitude", "presents"],
+        ["Berlin", "DE", Number(52.52437, "52,52437"), Number(13.41053, "13,41053"), Number(1200000, "1.200.000")],
+        ["Hamburg", "DE", Number(53.55073, "53,55073"), Number(9.99302, "9,99302"), Number(800000, "800.000")],
+    ]
+    google.add_spreadsheet(SHEET_KEY, Worksheet("Orte", 0, rows), locale="de_DE")
+
+    places = read_places(read_sheet(SHEET_KEY, session=sheets), NIGHT)
+    plan = plan_route(places.places, NIGHT)
+
+    assert places.errors == []
+    assert [(p.city, p.latitude, p.longitude, p.presents) for p in places.places] == [
+        ("Berlin", 52.52437, 13.41053, 1200000),
+        ("Hamburg", 53.55073, 9.99302, 800000),
+    ]
+    assert len(plan.stops) == 2 and plan.unplaced == []
+    assert check_plan(plan).errors == []
 
 
 def test_plan_route_command_prints_the_route_to_standard_output(tmp_path, capsys):

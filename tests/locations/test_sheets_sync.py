@@ -1,12 +1,8 @@
 """Syncing from a Google Sheet through gspread, google-auth and requests talking to a fake Google on loopback."""
 
-import json
 import re
 
 import pytest
-import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from locations.models import Revision, SyncRun
 from locations.sheets import SCOPES, authorized_session, read_sheet
@@ -15,58 +11,12 @@ from locations.sync import sync_route
 from locations.table import SourceError
 from locations.validation import validate_route
 from tests.conftest import ROUTE_HEADER
-from tests.fake_sheets import FakeGoogle, Number, Worksheet
+from tests.fake_sheets import Number, Worksheet
+from tests.locations.conftest import ACCOUNT
 
 KEY = "1Xmas2026RouteSheetKeyForTheFakeGoogleServer0"
 SHEET = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
-ACCOUNT = "route-reader@santa-tracker-test.iam.gserviceaccount.com"
 REQUESTS_PER_READ = 3  # spreadsheet metadata (open_by_key), the worksheet list, the worksheet's values
-
-
-@pytest.fixture(scope="module")
-def private_key_pem() -> str:
-    """A real RSA key, as in a service-account key file (made once: it takes a moment)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-@pytest.fixture
-def google():
-    with FakeGoogle() as fake:
-        yield fake
-
-
-@pytest.fixture
-def service_account_file(tmp_path, google, private_key_pem):
-    """A service-account key whose token endpoint is the fake, like the JSON the Cloud console downloads."""
-    path = tmp_path / "service-account.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "santa-tracker-test",
-                "private_key_id": "0123456789abcdef",
-                "private_key": private_key_pem,
-                "client_email": ACCOUNT,
-                "client_id": "100000000000000000001",
-                "token_uri": f"{google.url}/token",
-            }
-        )
-    )
-    return path
-
-
-@pytest.fixture
-def sheets(settings, google, service_account_file):
-    """Settings for fast tests, and the session our own credentials code builds, routed to the fake."""
-    settings.TRACKER_SHEETS_CREDENTIALS_FILE = str(service_account_file)
-    settings.TRACKER_SHEETS_BACKOFF = 0.001
-    settings.TRACKER_SHEETS_RETRIES = 3
-    settings.TRACKER_SHEETS_TIMEOUT = 5.0
-    settings.TRACKER_ROUTE_WORKSHEET = ""
-    return google.route_into(authorized_session(token_transport=google.route_into(requests.Session())))
 
 
 @pytest.fixture

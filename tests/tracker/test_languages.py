@@ -133,7 +133,7 @@ def test_the_po_files_hold_every_string_the_code_and_templates_mark_for_translat
     if shutil.which("xgettext") is None:
         pytest.skip("xgettext is missing: scripts/ensure-system-packages.sh installs Debian's gettext")
     # makemessages rewrites the .po files it finds, so it runs on a copy of the sources.
-    for name in ("tracker", "letters", "locations", "templates"):
+    for name in ("tracker", "letters", "locations", "lib", "templates"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "manage.py", tmp_path)
     # What scripts/translations leaves out: the organisers' and elves' admin, which is in English.

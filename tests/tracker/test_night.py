@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from lib import every
 from locations.clock import Rehearsal
-from locations.management import every
 from locations.models import SyncRun
 from locations.sync import publish_table
 from tests.conftest import ROUTE_HEADER, route_table

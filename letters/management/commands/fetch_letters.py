@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from letters.imap import fetch_new_letters, mailbox_from_settings
-from locations.management.every import add_every_option, repeat_every
+from lib.every import add_every_option, repeat_every
 
 
 class Command(BaseCommand):

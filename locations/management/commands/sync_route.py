@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lib.every import add_every_option, repeat_every
 from locations.management.commands._route_options import add_route_options
-from locations.management.every import add_every_option, repeat_every
 from locations.sync import sync_route
 
 
