@@ -220,6 +220,9 @@ def live_route() -> LiveRoute | None:
 
     Only the first request of a process (and the first after make_live in this process) reads the database
     itself; when it cannot, a held route is served on and LiveRouteUnavailable is raised when there is none.
+    One request reads at a time, and while it reads the others serve the held route rather than wait: on a
+    hung database that reader waits with its connection, and requests queued behind it would take every
+    thread of the process, the API's too. With no route held they wait TRACKER_LIVE_CHECK_TIMEOUT at most.
     """
     global _memo
     memo = _memo
@@ -227,7 +230,15 @@ def live_route() -> LiveRoute | None:
         if time.monotonic() - memo.checked >= LIVE_CHECK_SECONDS:
             _ask_for_check()
         return memo.route
-    with _memo_lock:
+    if memo.route is not None:
+        reading = _memo_lock.acquire(blocking=False)
+    else:
+        reading = _memo_lock.acquire(timeout=settings.TRACKER_LIVE_CHECK_TIMEOUT)
+    if not reading:
+        if memo.route is None:
+            raise LiveRouteUnavailable("another request of this process is still asking the database")
+        return memo.route
+    try:
         memo = _memo
         if memo.current:
             return memo.route
@@ -243,6 +254,20 @@ def live_route() -> LiveRoute | None:
             route = memo.route
         _memo = _Memo(route, time.monotonic(), current=True)
         return route
+    finally:
+        _memo_lock.release()
+
+
+def hold_live_route_at_start() -> None:
+    """Read the live route when a process starts, before its first viewer, so that no viewer's request waits
+    on the database; when the database cannot say, the first request tries again (live_route)."""
+    try:
+        live_route()
+    except LiveRouteUnavailable as error:
+        logger.warning("No live route held at start (%s); the first request asks again.", error)
+    finally:
+        # The thread that starts the process serves no request: its connection would only sit idle.
+        connections["default"].close()
 
 
 def due_count(route: LiveRoute, at: dt.datetime) -> int:

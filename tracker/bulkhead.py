@@ -19,7 +19,10 @@ from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
 # Views that never use the database, and so never need a slot (static files never reach a view).
-NO_DATABASE_VIEWS = {"api_time", "api_now", "api_trail", "map", "web_manifest", "service_worker", "healthz"}
+# /readyz asks the database in threads of its own, with a time limit (tracker/health.py).
+NO_DATABASE_VIEWS = {
+    "api_time", "api_now", "api_trail", "map", "web_manifest", "service_worker", "healthz", "readyz",
+}  # fmt: skip
 
 
 class DatabaseSlots:

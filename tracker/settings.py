@@ -105,6 +105,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is tried (one round trip) before a request reuses it: after the database went away
+        # and came back, the first request opens a new one rather than failing on the dead one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -349,6 +352,13 @@ TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
 # Seconds the background "which revision is live" check may wait on the database before the outage is
 # logged; viewers never wait on it (locations/live.py serves the revision it holds).
 TRACKER_LIVE_CHECK_TIMEOUT = env_float("TRACKER_LIVE_CHECK_TIMEOUT", 2.0)
+# The long-running commands (sync_route --every, fetch_letters --every, run_worker) wait this long after the
+# first failed try in an outage of the database, Redis or a mail server, twice as long after each next one, up
+# to the longest (lib/every.py Backoff).
+OUTAGE_RETRY_FIRST_SECONDS = env_float("OUTAGE_RETRY_FIRST_SECONDS", 1.0)
+OUTAGE_RETRY_LONGEST_SECONDS = env_float("OUTAGE_RETRY_LONGEST_SECONDS", 60.0)
+if not 0 < OUTAGE_RETRY_FIRST_SECONDS <= OUTAGE_RETRY_LONGEST_SECONDS:
+    raise ImproperlyConfigured("OUTAGE_RETRY_FIRST_SECONDS must be above 0 and at most OUTAGE_RETRY_LONGEST_SECONDS")
 
 # --- The map ---------------------------------------------------------------------
 # Real map tiles (an https URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the
@@ -397,6 +407,8 @@ LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
 # run by `manage.py run_worker` at start and every SWEEP_INTERVAL seconds, queues it again.
 LETTERS_SEND_LEASE = env_float("LETTERS_SEND_LEASE", 600.0)
 LETTERS_SWEEP_INTERVAL = env_float("LETTERS_SWEEP_INTERVAL", 60.0)
+# run_worker writes its heartbeat to the cache this often; /readyz calls it late after three missed beats.
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 10.0)
 if LETTERS_SEND_LEASE <= 0 or LETTERS_SWEEP_INTERVAL <= 0:
     raise ImproperlyConfigured("LETTERS_SEND_LEASE and LETTERS_SWEEP_INTERVAL must be above 0")
 # The public form: at most RATE_LIMIT letters per mailbox (a household with several children) in RATE_WINDOW

@@ -42,6 +42,11 @@ sub vcl_recv {
         # The trail, the static files and the map page in each language (/de/) set no cookie and read none.
         unset req.http.Cookie;
     }
+    if (req.method != "GET" && req.method != "HEAD" || req.url ~ "^/admin/" || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/letters/") {
+        # The pages that write or wait on the database have app servers of their own (origin.vcl): in one
+        # server's thread pool, requests queue first come, first served, and the API would wait behind them.
+        set req.backend_hint = pages.backend();
+    }
     if (req.http.X-Tracker-Stale-If-Error) {
         # A fetch just failed: only the object's own grace (the origin's stale-if-error) limits it.
         set req.grace = 1y;
