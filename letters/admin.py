@@ -1,18 +1,19 @@
 """The elves' admin: the inbox, a letter's page with claim and reply, bulk replies, personas and templates."""
 
-from collections import Counter
+import datetime as dt
 from collections.abc import Callable
 from typing import override
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -20,7 +21,9 @@ from django.utils.timezone import localtime
 
 from letters import claims
 from letters.claims import LetterRefused
-from letters.forms import BulkReplyForm, ReplyForm, ReplyTemplateForm
+from letters.export import export_response
+from letters.forms import BulkReplyForm, ExportForm, NightForm, ReplyForm, ReplyTemplateForm
+from letters.inbox import CappedPaginator, distinct_values
 from letters.intake import retry_quarantined
 from letters.languages import language_name, reply_language
 from letters.models import (
@@ -32,6 +35,7 @@ from letters.models import (
     QuarantinedMessage,
     Reply,
     ReplyTemplate,
+    Writer,
     base_language,
 )
 from letters.replies import (
@@ -42,7 +46,10 @@ from letters.replies import (
     reply_from_template,
     reply_subject,
 )
+from letters.search import search_letters
 from letters.sending import from_header, send_again
+from letters.statistics import current_night, statistics_context
+from letters.voice import set_writer, suggest_writer
 from lib.admin_filters import CountryFilter
 from locations.geography import public_country_name, resolve_country
 
@@ -103,16 +110,18 @@ class LanguageFilter(admin.SimpleListFilter):
 
     @override
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        tags = model_admin.get_queryset(request).exclude(language="").values_list("language", flat=True)
-        counts = Counter(base_language(tag) for tag in tags)
-        return [(code, language_name(code)) for code, _ in counts.most_common()] + [("none", "Not known")]
+        codes = {base_language(tag) for tag in distinct_values("language")}
+        named = sorted(((code, language_name(code)) for code in codes), key=lambda choice: choice[1])
+        return [*named, ("none", "Not known")]
 
     @override
     def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
         if self.value() == "none":
             return queryset.filter(language="")
         if self.value():
-            return queryset.filter(Q(language__iexact=self.value()) | Q(language__istartswith=f"{self.value()}-"))
+            # The tags stored for this base language ('pt', 'pt-br'), so the language index answers.
+            tags = [tag for tag in distinct_values("language") if base_language(tag) == self.value()]
+            return queryset.filter(language__in=tags)
         return queryset
 
 
@@ -120,23 +129,34 @@ class LanguageFilter(admin.SimpleListFilter):
 class LetterAdmin(admin.ModelAdmin):
     list_display = ("received_at", "sender", "excerpt", "age_years", "country_name", "language_name", "status_now")
     list_display_links = ("excerpt",)
-    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter.reading(resolve_country), "source")
+    list_filter = ("status", ClaimedFilter, LanguageFilter, CountryFilter.reading(resolve_country), "source", "writer")
+    # Searched by letters.search (get_search_results): full text on PostgreSQL; these only show the box.
     search_fields = ("sender_name", "sender_email", "subject", "text")
     list_select_related = ("claimed_by",)
     list_per_page = 50
-    actions = ("claim_selected", "release_selected", "reply_with_template", "mark_spam", "mark_closed")
+    # At 300,000 letters counting them all took longer than the page: no "(300000 total)", no facet counts,
+    # and a paginator that stops counting at letters.inbox.COUNT_CAP.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedPaginator
+    actions = (
+        "claim_selected", "release_selected", "reply_with_template", "mark_spam", "mark_closed", "export_selected",
+    )  # fmt: skip
     inlines = (ReplyInline,)
     fieldsets = (
         (None, {"fields": ("status", "claimed_by", "claimed_at", "received", "source")}),
         ("From", {"fields": ("sender_name", "sender_email", "age", "country", "language")}),
         ("Letter", {"fields": ("subject", "dropped_attachments")}),
         ("Forwarded letter", {"fields": ("enclosed_from", "enclosed_date", "forwarding_note")}),
-        ("Email headers", {"classes": ("collapse",), "fields": ("message_id", "references", "original")}),
+        (
+            "Email headers",
+            {"classes": ("collapse",), "fields": ("message_id", "message_id_reused", "references", "original")},
+        ),
     )
     readonly_fields = (
         "status", "claimed_by", "claimed_at", "received", "source", "sender_name", "sender_email", "age",
         "country", "language", "subject", "dropped_attachments", "enclosed_from", "enclosed_date",
-        "forwarding_note", "message_id", "references", "original",
+        "forwarding_note", "message_id", "message_id_reused", "references", "original",
     )  # fmt: skip
 
     class Media:
@@ -209,8 +229,19 @@ class LetterAdmin(admin.ModelAdmin):
     def has_reply_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("letters.add_reply")
 
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("letters.export_letter")
+
+    @override
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Letter], search_term: str
+    ) -> tuple[QuerySet[Letter], bool]:
+        return search_letters(queryset, search_term), False
+
     def get_urls(self) -> list[URLPattern]:
         return [
+            path("statistics/", self.admin_site.admin_view(self.statistics_view), name="letters_letter_statistics"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="letters_letter_export"),
             path("<path:object_id>/act/", self.admin_site.admin_view(self.act_view), name="letters_letter_act"),
             path(
                 "<path:object_id>/original/",
@@ -263,6 +294,8 @@ class LetterAdmin(admin.ModelAdmin):
             "has_personas": personas.exists(),
             "claimed_by_me": mine,
             "placeholders": PLACEHOLDERS,
+            "suggestion": suggest_writer(letter.text),
+            "writers": Writer.choices,
         }
 
     def original_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -292,6 +325,12 @@ class LetterAdmin(admin.ModelAdmin):
                 if not self.has_change_permission(request):
                     raise PermissionDenied
                 self.change_status(request, letter, action)
+            elif action in Writer.values:
+                if not self.has_change_permission(request):
+                    raise PermissionDenied
+                letter = set_writer(letter.pk, action, request.POST.get("child_name", ""))
+                named = f", the child's name {letter.child_name}" if letter.child_name else ", no child's name"
+                messages.success(request, f"Written by {letter.get_writer_display().lower()}{named}.")
             elif action in ("use_template", "preview", "send"):
                 if not self.has_reply_permission(request):
                     raise PermissionDenied
@@ -403,6 +442,49 @@ class LetterAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/letters/letter/bulk_reply.html", context)
 
+    @admin.action(description="Export the selected letters as CSV", permissions=["export"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+        return export_response("letters", queryset, f"letters-{timezone.now():%Y%m%d-%H%M}.csv")
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The export page: letters or replies of a span of days as CSV, for staff with the export permission."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        form = ExportForm(request.GET if "kind" in request.GET else None)
+        if form.is_valid():
+            kind, start, end = form.cleaned_data["kind"], *form.span()
+            if kind == "letters":
+                rows = Letter.objects.filter(received__gte=start, received__lt=end)
+            else:
+                rows = Reply.objects.filter(created__gte=start, created__lt=end)
+            first, last = form.cleaned_data["start"], form.cleaned_data["end"]
+            return export_response(kind, rows, f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Export letters and replies",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/letters/letter/export.html", context)
+
+    def statistics_view(self, request: HttpRequest) -> HttpResponse:
+        """The night's mail: letters per hour by language and country, replies per hour, time to reply."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = NightForm(request.GET or None)
+        day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else current_night()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"The night of {date_format(day, 'j F Y')}",
+            "opts": self.model._meta,
+            "form": form,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "can_export": self.has_export_permission(request),
+            **statistics_context(day),
+        }
+        return TemplateResponse(request, "admin/letters/letter/statistics.html", context)
+
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
@@ -410,7 +492,10 @@ class ReplyAdmin(admin.ModelAdmin):
     list_filter = ("status", "persona", "created")
     search_fields = ("to_email", "subject", "body")
     list_select_related = ("letter", "persona", "author")
-    actions = ("send_failed_again",)
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedPaginator
+    actions = ("send_failed_again", "export_selected")
     readonly_fields = (
         "letter", "persona", "author", "template", "to_email", "subject", "body", "created", "status",
         "attempts", "last_error", "sent_at", "message_id",
@@ -427,6 +512,13 @@ class ReplyAdmin(admin.ModelAdmin):
     @override
     def has_delete_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         return False
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("letters.export_letter")
+
+    @admin.action(description="Export the selected replies as CSV", permissions=["export"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> HttpResponse:  # noqa: ARG002 (an action's signature)
+        return export_response("replies", queryset, f"replies-{timezone.now():%Y%m%d-%H%M}.csv")
 
     @admin.action(description="Send the selected failed replies again", permissions=["change"])
     def send_failed_again(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:

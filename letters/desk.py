@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
+from letters.inbox import COUNT_CAP, count_up_to_cap
 from letters.models import ElfPersona, Letter, PersonaSignature, Reply
 
 ELVES_GROUP = "Elves"
@@ -70,19 +71,35 @@ def add_elf(username: str, persona_name: str = "") -> NewElf:
 
 @dataclass
 class Desk:
-    """What waits for one elf: letters nobody has claimed, the elf's own claimed ones, replies that failed."""
+    """What waits for one elf: letters nobody has claimed, the elf's own claimed ones, replies that failed.
+
+    Each count stops at COUNT_CAP + 1 (more_new and so on say so): on the night 200,000 letters may be new,
+    and "1,000 or more" tells the elf as much as the exact number, for a thousandth of the reading.
+    """
 
     new: int
     mine: int
     failed_replies: int
     may_sign: bool
 
+    @property
+    def more_new(self) -> bool:
+        return self.new > COUNT_CAP
+
+    @property
+    def more_mine(self) -> bool:
+        return self.mine > COUNT_CAP
+
+    @property
+    def more_failed(self) -> bool:
+        return self.failed_replies > COUNT_CAP
+
 
 def desk_for(user: AbstractBaseUser) -> Desk:
-    """The counts the admin's home page shows an elf, for USER."""
+    """The counts the admin's home page shows an elf, for USER (each at most COUNT_CAP + 1)."""
     return Desk(
-        new=Letter.objects.filter(status=Letter.Status.NEW).count(),
-        mine=Letter.objects.filter(status=Letter.Status.CLAIMED, claimed_by=user).count(),
-        failed_replies=Reply.objects.filter(status=Reply.Status.FAILED).count(),
+        new=count_up_to_cap(Letter.objects.filter(status=Letter.Status.NEW)),
+        mine=count_up_to_cap(Letter.objects.filter(status=Letter.Status.CLAIMED, claimed_by=user)),
+        failed_replies=count_up_to_cap(Reply.objects.filter(status=Reply.Status.FAILED)),
         may_sign=user.is_superuser or ElfPersona.objects.filter(signers=user).exists(),
     )

@@ -5,11 +5,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
+from letters.addresses import address_header
 from letters.html_text import html_to_text
 from letters.languages import detect_language
 from letters.machine_mail import machine_reason
@@ -52,18 +50,17 @@ def references(value: str) -> str:
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
-    """Name and address to answer: Reply-To when given, else From."""
-    for name in ("reply-to", "from"):
-        display_name, address = parseaddr(header(message, name))
-        if address:
-            try:
-                validate_email(address)
-            except ValidationError:
-                raise MessageRefused(f"The {name.title()} address {address!r} is not a valid email address.") from None
-            if name == "reply-to" and not display_name:
-                display_name = parseaddr(header(message, "from"))[0]
-            return display_name, address
-    raise MessageRefused("The message has no From address, so there is nobody to answer.")
+    """Name and address to answer: Reply-To when given, else From; each header read strictly (letters.addresses).
+
+    Raises UnclearAddress (quarantined) for a header that is not one valid address, MessageRefused for no From.
+    """
+    sender = address_header(message, "from")
+    reply_to = address_header(message, "reply-to")
+    if sender is None:
+        raise MessageRefused("The message has no From address, so there is nobody to answer.")
+    if reply_to is None:
+        return sender
+    return reply_to[0] or sender[0], reply_to[1]
 
 
 def _text_of(part: EmailMessage) -> str:
@@ -157,10 +154,16 @@ def _attachment_notes(message: EmailMessage, used: set[int]) -> str:
     return "\n".join(notes)
 
 
+def content_sha256(sender_email: str, subject: str, text: str) -> str:
+    """SHA-256 of what a letter says (who, the subject, the text): the same letter however it was relayed."""
+    return hashlib.sha256("\0".join([sender_email.lower(), subject, text]).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def letter_from_email(raw: bytes) -> Letter:
     """An unsaved letter from one RFC 822 message.
 
-    Raises MessageRefused (not a letter), MessageUnreadable (over a parsing limit) or MachineMail.
+    Raises MessageRefused (not a letter), MessageUnreadable (over a parsing limit, or an address that is not
+    one valid address beyond doubt: UnclearAddress) or MachineMail (a machine's mail, or Santa's own).
     """
     if not raw.strip():
         raise MessageRefused("The message is empty.")
@@ -183,17 +186,19 @@ def letter_from_email(raw: bytes) -> Letter:
     if len(text) > MAX_TEXT_CHARACTERS:
         cut = f"(the text went on for {len(text) - MAX_TEXT_CHARACTERS} more characters: see the original email)"
         text, notes = text[:MAX_TEXT_CHARACTERS], "\n".join(filter(None, [cut, notes]))
+    subject = one_line(header(message, "subject"), 300)
     return Letter(
         source=Letter.Source.EMAIL,
         sender_name=one_line(name, 200),
         sender_email=address,
-        subject=one_line(header(message, "subject"), 300),
+        subject=subject,
         text=text,  # each piece was cleaned as it was decoded
         # The words decide; a Content-Language header often names the mail program's language, not the letter's.
         language=detect_language(text) or header(message, "content-language").split(",")[0].strip()[:35],
         message_id=message_id(header(message, "message-id")),
         references=references(header(message, "references")),
         raw_sha256=hashlib.sha256(raw).hexdigest(),
+        content_sha256=content_sha256(address, subject, text),
         dropped_attachments=notes,
         enclosed_from=reading.enclosed_from,
         enclosed_date=reading.enclosed_date,

@@ -1,17 +1,18 @@
-"""Forms: the public letter to Santa, and the elves' reply and bulk-reply forms."""
+"""Forms: the public letter to Santa, and the elves' reply, bulk-reply, export and statistics forms."""
 
+import datetime as dt
 import re
 import secrets
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from letters.invisible import strip_invisible
 from letters.languages import language_name, reply_language
-from letters.models import ElfPersona, Letter, ReplyTemplate, base_language
+from letters.models import ElfPersona, Letter, ReplyTemplate, Writer, base_language
 from letters.replies import MAX_REPLY_LENGTH, personas_for, templates_by_language
 from locations.geography import country_names_in
 
@@ -29,13 +30,59 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class ExportForm(forms.Form):
+    """What the export page downloads: letters received, or replies written, from one day to another."""
+
+    kind = forms.ChoiceField(
+        label="Export", choices=[("letters", "Letters"), ("replies", "Replies")], widget=forms.RadioSelect
+    )
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The last day is before the first: swap them.")
+        return data
+
+    def span(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start of the first day, start of the day after the last) in the site's time zone."""
+        start = timezone.make_aware(dt.datetime.combine(self.cleaned_data["start"], dt.time()))
+        end = timezone.make_aware(dt.datetime.combine(self.cleaned_data["end"], dt.time())) + dt.timedelta(days=1)
+        return start, end
+
+
+class NightForm(forms.Form):
+    """Which night the statistics page shows (noon to noon); blank: the current one."""
+
+    day = forms.DateField(label="Night of", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class LetterForm(forms.Form):
     """The public "Write to Santa" form, in the page's language (Django translates its own error messages)."""
 
+    writer = forms.ChoiceField(
+        label=gettext_lazy("Who is writing to Santa?"),
+        choices=[
+            (Writer.CHILD, gettext_lazy("Me! I am a child.")),
+            (Writer.GROWN_UP, gettext_lazy("I am a grown-up writing for a child.")),
+        ],
+        widget=forms.RadioSelect,
+        # Most writers are children: they need not touch it; a grown-up picks the second line.
+        initial=Writer.CHILD,
+        error_messages={"required": gettext_lazy("Please tell Santa who is writing.")},
+    )
     # dir="auto": a name or letter in another script than the page's reads in its own direction (a Latin
     # letter on the Arabic page keeps its "!" at the end).
     name = forms.CharField(
         label=gettext_lazy("Your name"), max_length=MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    child_name = forms.CharField(
+        label=gettext_lazy("Grown-ups: the child's first name"),
+        help_text=gettext_lazy("Santa's reply greets the child by this name."),
+        required=False,
+        max_length=MAX_NAME_LENGTH,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     email = forms.EmailField(
         label=gettext_lazy("Email address for Santa's reply"),
@@ -99,6 +146,17 @@ class LetterForm(forms.Form):
             raise forms.ValidationError(gettext("Your letter is empty: write Santa a few words."))
         return message
 
+    def clean_child_name(self) -> str:
+        """The child's name as it shows: invisible characters taken out."""
+        return strip_invisible(self.cleaned_data["child_name"], keep="").strip()
+
+    def clean(self) -> dict:
+        """A grown-up writing for a child names the child: Santa's reply greets the child, not the grown-up."""
+        data = super().clean()
+        if data.get("writer") == Writer.GROWN_UP and not data.get("child_name"):
+            self.add_error("child_name", gettext("Please write the child's first name, so Santa can greet them."))
+        return data
+
 
 class ReplyForm(forms.Form):
     """An elf's reply on a letter's page: who signs it, an optional template, the text."""
@@ -134,10 +192,18 @@ def template_choices(letter: Letter) -> list[tuple[object, object]]:
 
 
 class BulkReplyForm(forms.Form):
-    """Answer every selected letter with one template, signed by one persona."""
+    """Answer every selected letter with one template, signed by one persona; the elf must pick the template
+    (a pre-selected one would go to every child after one careless click)."""
 
     persona = forms.ModelChoiceField(label="Reply as", queryset=ElfPersona.objects.none(), empty_label=None)
-    template = forms.ModelChoiceField(label="Template", queryset=ReplyTemplate.objects.all(), empty_label=None)
+    template = forms.ModelChoiceField(
+        label="Template",
+        queryset=ReplyTemplate.objects.all(),
+        empty_label="(choose a template)",
+        help_text="Each letter gets the template of this name in its own language. A template for children is "
+        "not sent to a letter a grown-up wrote, nor one for grown-ups to a child's.",
+        error_messages={"required": "Choose the template to send: none is picked for you."},
+    )
 
     def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

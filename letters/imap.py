@@ -1,8 +1,6 @@
-"""Polling an IMAP mailbox for letters, remembering by UIDVALIDITY and UID what has been taken."""
+"""Polling an IMAP mailbox for letters through IMAPClient, remembering by UIDVALIDITY and UID what has been taken."""
 
 import contextlib
-import imaplib
-import re
 import ssl
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -11,11 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
 
 from letters.intake import ingest_message
 from letters.models import MailboxState
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# UIDs per FETCH of sizes: keeps each command line short (servers cap its length) on a mailbox of thousands.
+SIZE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -82,45 +84,28 @@ class FetchReport:
         return text + (" (UIDVALIDITY changed: the mailbox was read again from the start)" if self.started_over else "")
 
 
-def connect(mailbox: Mailbox) -> imaplib.IMAP4:
-    """A logged-in connection, verifying the server's certificate over TLS."""
-    if mailbox.tls:
-        context = ssl.create_default_context(cafile=mailbox.ca_file or None)
-        connection = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout)
-    else:
-        connection = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=mailbox.timeout)
-    connection.login(mailbox.user, mailbox.password)
-    return connection
+def connect(mailbox: Mailbox) -> IMAPClient:
+    """A logged-in IMAPClient, verifying the server's certificate over TLS; IMAPClientError or OSError on failure."""
+    context = ssl.create_default_context(cafile=mailbox.ca_file or None) if mailbox.tls else None
+    client = IMAPClient(mailbox.host, mailbox.port, ssl=mailbox.tls, ssl_context=context, timeout=mailbox.timeout)
+    client.login(mailbox.user, mailbox.password)
+    return client
 
 
-def _check(status: str, data: list, doing: str) -> list:
-    """The response data, or an IMAP error naming what failed."""
-    if status != "OK":
-        raise imaplib.IMAP4.error(f"{doing} failed: {data!r}")
-    return data
-
-
-def _sizes(connection: imaplib.IMAP4, after_uid: int) -> list[tuple[int, int]]:
+def _sizes(client: IMAPClient, after_uid: int) -> list[tuple[int, int]]:
     """(UID, size in bytes) of every message with a UID above AFTER_UID, in UID order."""
-    data = _check(*connection.uid("FETCH", f"{after_uid + 1}:*", "(UID RFC822.SIZE)"), "FETCH sizes")
+    # "n:*" always matches the highest UID, even when it is not above AFTER_UID.
+    uids = sorted(uid for uid in client.search(["UID", f"{after_uid + 1}:*"]) if uid > after_uid)
     found = []
-    for line in data:
-        text = line.decode() if isinstance(line, bytes) else ""
-        uid = re.search(r"UID (\d+)", text)
-        size = re.search(r"RFC822\.SIZE (\d+)", text)
-        # "n:*" always matches the highest UID, even when it is not above AFTER_UID.
-        if uid and size and int(uid.group(1)) > after_uid:
-            found.append((int(uid.group(1)), int(size.group(1))))
+    for start in range(0, len(uids), SIZE_BATCH):
+        answers = client.fetch(uids[start : start + SIZE_BATCH], ["RFC822.SIZE"])
+        found.extend((uid, answer[b"RFC822.SIZE"]) for uid, answer in answers.items() if b"RFC822.SIZE" in answer)
     return sorted(found)
 
 
-def _message_bytes(connection: imaplib.IMAP4, uid: int) -> bytes | None:
+def _message_bytes(client: IMAPClient, uid: int) -> bytes | None:
     """The raw message, without setting \\Seen; None when it vanished meanwhile."""
-    data = _check(*connection.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"FETCH UID {uid}")
-    for item in data:
-        if isinstance(item, tuple) and len(item) == 2:
-            return item[1]
-    return None
+    return client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
 
 
 def fetch_new_letters(mailbox: Mailbox) -> FetchReport:
@@ -131,24 +116,24 @@ def fetch_new_letters(mailbox: Mailbox) -> FetchReport:
     """
     report = FetchReport()
     state, _ = MailboxState.objects.get_or_create(mailbox=mailbox.key)
-    connection = connect(mailbox)
+    client = connect(mailbox)
     try:
-        exists = int(_check(*connection.select(f'"{mailbox.folder}"', readonly=True), f"SELECT {mailbox.folder}")[0])
-        _, answer = connection.response("UIDVALIDITY")
-        if not answer or not answer[0]:
-            raise imaplib.IMAP4.error(f"SELECT {mailbox.folder} gave no UIDVALIDITY; cannot remember what was taken.")
-        uidvalidity = int(answer[0])
+        # IMAPClient quotes the name and writes it in modified UTF-7 (RFC 3501 section 5.1.3): any script works.
+        selected = client.select_folder(mailbox.folder, readonly=True)
+        if not selected.get(b"UIDVALIDITY"):
+            raise IMAPClientError(f"SELECT {mailbox.folder} gave no UIDVALIDITY; cannot remember what was taken.")
+        exists, uidvalidity = selected[b"EXISTS"], selected[b"UIDVALIDITY"]
         if uidvalidity != state.uidvalidity:
             # Old UIDs mean nothing now; reading again is safe because duplicates are recognised.
             report.started_over = state.uidvalidity != 0
             state.uidvalidity, state.last_uid = uidvalidity, 0
             state.save(update_fields=["uidvalidity", "last_uid"])
-        for uid, size in _sizes(connection, state.last_uid) if exists else []:
+        for uid, size in _sizes(client, state.last_uid) if exists else []:
             raw = None
             if size > settings.LETTERS_MAX_EMAIL_BYTES:
                 report.refused.append(f"UID {uid}: {size} bytes is over LETTERS_MAX_EMAIL_BYTES; not stored.")
             else:
-                raw = _message_bytes(connection, uid)
+                raw = _message_bytes(client, uid)
             # The UID is remembered with whatever became of its message (quarantined too), never fetched again.
             with transaction.atomic():
                 if raw is not None:
@@ -168,6 +153,6 @@ def fetch_new_letters(mailbox: Mailbox) -> FetchReport:
                 state.save(update_fields=["last_uid", "last_fetched"])
     finally:
         # A connection already gone has nothing pending on it.
-        with contextlib.suppress(imaplib.IMAP4.error, OSError):
-            connection.logout()
+        with contextlib.suppress(IMAPClientError, OSError):
+            client.logout()
     return report

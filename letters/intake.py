@@ -11,7 +11,7 @@ from django.db.models import Q
 from letters.email_letters import MachineMail, letter_from_email
 from letters.mail_parser import MessageRefused, MessageUnreadable
 from letters.mail_text import clean_text
-from letters.models import Letter, OriginalEmail, QuarantinedMessage
+from letters.models import Letter, OriginalEmail, QuarantinedMessage, Writer
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +39,23 @@ def web_letter_received(form_token: str) -> bool:
 
 
 def receive_web_letter(
-    name: str, email: str, message: str, age: int | None, country: str, language: str, form_token: str = ""
+    name: str,
+    email: str,
+    message: str,
+    age: int | None,
+    country: str,
+    language: str,
+    writer: str = "",
+    child_name: str = "",
+    form_token: str = "",
 ) -> Letter:
     """Store a letter written on the public form, once per FORM_TOKEN: the same form sent again (a retry after
-    a timeout, two clicks) gives the letter already stored. Raises DatabaseError when the database fails."""
+    a timeout, two clicks) gives the letter already stored. WRITER says who wrote it (a Writer value, '' when
+    not asked), CHILD_NAME the child's first name a grown-up gave. Raises DatabaseError when the database fails."""
     fields = {
         "source": Letter.Source.WEB,
+        "writer": writer,
+        "child_name": child_name.strip() if writer == Writer.GROWN_UP else "",
         "sender_name": name.strip(),
         "sender_email": email.strip(),
         "text": message.strip(),
@@ -72,11 +83,18 @@ def read_limited(stream: BinaryIO, limit: int) -> bytes:
 
 
 def _existing(letter: Letter) -> Letter | None:
-    """The letter already stored for this message: same Message-ID, or the very same bytes."""
+    """The letter already stored for this message: the very same bytes, or the same Message-ID saying the same.
+
+    A stored letter with the same Message-ID that says something else (another sender, another text) is no
+    duplicate: LETTER is then marked message_id_reused and kept.
+    """
     match = Q(raw_sha256=letter.raw_sha256)
     if letter.message_id:
-        match |= Q(message_id=letter.message_id)
-    return Letter.objects.filter(match).first()
+        match |= Q(message_id=letter.message_id, content_sha256=letter.content_sha256)
+    existing = Letter.objects.filter(match).first()
+    if existing is None and letter.message_id:
+        letter.message_id_reused = Letter.objects.filter(message_id=letter.message_id).exists()
+    return existing
 
 
 def quarantine(raw: bytes, reason: str, origin: str = "") -> QuarantinedMessage:
@@ -109,6 +127,12 @@ def _store(letter: Letter, raw: bytes) -> Intake:
         if existing is None:
             raise
         return Intake("duplicate", existing, f"already letter {existing.pk}")
+    if letter.message_id_reused:
+        return Intake(
+            "created",
+            letter,
+            f"its Message-ID {letter.message_id} came before with a different letter; kept, marked as a reused id",
+        )
     return Intake("created", letter)
 
 

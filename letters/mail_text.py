@@ -55,22 +55,34 @@ def _fits(data: bytes, codec: str) -> str | None:
         return None
 
 
-def text_from_bytes(data: bytes, label: str | None) -> str:
-    """DATA as text: in its labelled charset when the bytes fit it, else in the charset the bytes say.
+def _western_or_detected(data: bytes) -> str | None:
+    """DATA with no charset named: windows-1252, unless charset-normalizer finds a charset that reads it cleaner.
 
-    Plain ASCII is ASCII whatever the label. UTF-8 bytes under a single-byte label (us-ascii, iso-8859-1,
-    windows-1251...) are UTF-8: that mislabelling is common and the reverse practically never decodes. A
-    us-ascii or iso-8859-1 label on other bytes is read as windows-1252, as browsers and mail clients do.
-    Otherwise charset-normalizer detects the charset; windows-1252, then Latin-1, are the last resort, so
-    no byte becomes U+FFFD. Control characters are removed afterwards.
+    charset-normalizer alone guesses wrong on a short line ("Cher Père Noël" came out as Big5, "¡gracias!" as
+    windows-1250's "ˇgracias!"); unlabelled 8-bit mail is mostly from Western mail programs, which is why
+    browsers and mail clients read it as windows-1252 (WHATWG's default). A reading with less mess than
+    windows-1252's (KOI8-R, Shift_JIS, windows-1251...) still wins.
     """
+    best = from_bytes(data).best()
+    western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos):
+        return str(western)
+    return str(best) if best is not None else None
+
+
+def decoded_text(data: bytes, label: str | None) -> str:
+    """DATA as text, decoded as text_from_bytes says, with nothing removed (control characters stay)."""
     if data.isascii():
-        return clean_text(data.decode("ascii"))
+        return data.decode("ascii")
     codec = _codec(label)
     if codec is None or codec == "ascii" or _single_byte(codec):
         text = _fits(data, "utf-8")
         if text is not None:
-            return clean_text(text)
+            return text
+    if not label:
+        text = _western_or_detected(data)
+        if text is not None:
+            return text
     if (label or "").lower() in WINDOWS_1252_LABELS or codec in ("ascii", "latin-1"):
         codec = "cp1252"
     text = _fits(data, codec) if codec else None
@@ -79,7 +91,20 @@ def text_from_bytes(data: bytes, label: str | None) -> str:
         text = str(best) if best is not None else _fits(data, "cp1252")
     if text is None:
         text = data.decode("latin-1")
-    return clean_text(text)
+    return text
+
+
+def text_from_bytes(data: bytes, label: str | None) -> str:
+    """DATA as text: in its labelled charset when the bytes fit it, else in the charset the bytes say.
+
+    Plain ASCII is ASCII whatever the label. UTF-8 bytes under a single-byte label (us-ascii, iso-8859-1,
+    windows-1251...) or under no label are UTF-8: that mislabelling is common and the reverse practically
+    never decodes. A us-ascii or iso-8859-1 label on other bytes is read as windows-1252, as browsers and
+    mail clients do; so is 8-bit text with no label, unless charset-normalizer finds a charset that reads it
+    with less mess. Otherwise charset-normalizer detects the charset; windows-1252, then Latin-1, are the
+    last resort, so no byte becomes U+FFFD. Control characters are removed afterwards.
+    """
+    return clean_text(decoded_text(data, label))
 
 
 def header_text(raw: str, fallback_label: str | None = None) -> str:

@@ -6,7 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
+
+
+class Writer(models.TextChoices):
+    """Who wrote a letter, and so whom a reply speaks to: the child, or a grown-up writing for a child."""
+
+    CHILD = "child", "A child"
+    GROWN_UP = "grown_up", "A grown-up for a child"
 
 
 class Letter(models.Model):
@@ -28,6 +36,11 @@ class Letter(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     text = models.TextField()
     age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Blank until known: the form asks; for email an elf sets it (letters.voice suggests it from the text).
+    writer = models.CharField(max_length=10, choices=Writer.choices, blank=True, help_text="Who wrote it")
+    child_name = models.CharField(
+        max_length=100, blank=True, help_text="The child's first name, as replies greet them; blank: not known yet"
+    )
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, as the writer chose it")
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag when known, e.g. en or fr-CA")
     received = models.DateTimeField(default=timezone.now, db_index=True)
@@ -42,6 +55,14 @@ class Letter(models.Model):
     references = models.TextField(blank=True)
     # Email only: SHA-256 of the raw message, recognising duplicates that carry no Message-ID.
     raw_sha256 = models.CharField(max_length=64, blank=True)
+    # Email only: SHA-256 of what the letter says (sender, subject, text; letters.email_letters.content_sha256).
+    # A message with a known Message-ID is a duplicate only when this matches too.
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    message_id_reused = models.BooleanField(
+        "Message-ID reused",
+        default=False,
+        help_text="An earlier letter came with the same Message-ID: this is a different letter, kept all the same",
+    )
     dropped_attachments = models.TextField(blank=True, help_text="Attachments that came with the email, not kept")
     # Email only, when the email forwarded a letter as an attachment: who wrote that letter and when, and
     # what the person forwarding it wrote. The letter's text is the enclosed letter's.
@@ -54,9 +75,25 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["-received"]
+        permissions = [("export_letter", "Can export letters and replies as CSV")]
+        # The inbox's filters, each newest first; full-text search has its own index (letters.search).
+        indexes = [
+            models.Index(fields=["status", "-received"], name="letter_status_received"),
+            models.Index(fields=["status", "claimed_by", "-received"], name="letter_claimed_received"),
+            models.Index(fields=["language", "-received"], name="letter_language_received"),
+            models.Index(fields=["country", "-received"], name="letter_country_received"),
+            models.Index(fields=["source", "-received"], name="letter_source_received"),
+            models.Index(fields=["writer", "-received"], name="letter_writer_received"),
+            # A search for an address matches it ignoring case (sender_email__iexact is UPPER() = UPPER()).
+            models.Index(Upper("sender_email"), name="letter_sender_email_upper"),
+        ]
         constraints = [
+            # A Message-ID names one letter: the same one twice is a duplicate. A different letter reusing it
+            # (a mail program that repeats its ids, or a forger) is kept, marked message_id_reused.
             models.UniqueConstraint(
-                fields=["message_id"], condition=~Q(message_id=""), name="letter_unique_message_id"
+                fields=["message_id", "content_sha256"],
+                condition=~Q(message_id=""),
+                name="letter_unique_message_id_content",
             ),
             models.UniqueConstraint(
                 fields=["raw_sha256"], condition=~Q(raw_sha256=""), name="letter_unique_raw_sha256"
@@ -159,7 +196,8 @@ def base_language(tag: str) -> str:
 
 # What a template may say; each is filled from the letter or the persona signing the reply.
 PLACEHOLDERS = {
-    "name": "the writer's name as they gave it (or 'friend', in the template's language)",
+    "name": "the child's first name (or 'friend', in the template's language)",
+    "writer": "the writer's name as they gave it (a grown-up's full name, for a grown-up)",
     "country": "the country they chose on the form, in the template's language (or 'your country')",
     "persona": "the name of the persona signing the reply",
 }
@@ -192,14 +230,23 @@ class ReplyTemplate(models.Model):
     language = models.CharField(
         max_length=8, blank=True, help_text="The base language it is written in, e.g. de; letters in it see it first"
     )
-    body = models.TextField(help_text="Placeholders: {name}, {country}, {persona}")
+    audience = models.CharField(
+        max_length=10,
+        choices=Writer.choices,
+        default=Writer.CHILD,
+        # Also in the database: migration 0004's code (re-run by tests) writes templates knowing no audience.
+        db_default=Writer.CHILD,
+        help_text="Whom it speaks to: a child (greeted by first name), or a grown-up who wrote for a child",
+    )
+    body = models.TextField(help_text="Placeholders: {name}, {writer}, {country}, {persona}")
 
     class Meta:
         ordering = ["language", "name"]
         constraints = [models.UniqueConstraint(fields=["name", "language"], name="reply_template_one_per_language")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.language})" if self.language else self.name
+        to = "to a grown-up" if self.audience == Writer.GROWN_UP else "to a child"
+        return f"{self.name} ({self.language}, {to})" if self.language else f"{self.name} ({to})"
 
     def clean(self) -> None:
         """Refuse a template with an unknown or malformed placeholder before an elf sends it."""

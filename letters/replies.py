@@ -14,26 +14,35 @@ from django.utils import translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 
+from letters.addresses import check_reply_address
 from letters.claims import LetterRefused, check_may_work_on, locked_letter
 from letters.languages import reply_language
 from letters.mail_text import one_line
 from letters.models import ElfPersona, Letter, Reply, ReplyTemplate, check_template_body
 from letters.sending import schedule_send
+from letters.voice import child_first_name, voice_refusal
 from locations.geography import country_names_in, public_country_name
 
 MAX_REPLY_LENGTH = 10_000
 
 
 def fill_template(body: str, letter: Letter, persona: ElfPersona, language: str = "") -> str:
-    """The template's text for one letter, its placeholders in LANGUAGE (the template's own language; the
-    letter's when not given): the writer's name or a word for "friend", and their country's name (CLDR's)."""
+    """The template's text for one letter: the child's first name, the writer's name as given, the country's
+    name in the letter's language (CLDR's, through Babel), and the persona's name.
+
+    The words for a missing name or country ("friend", "your country") are in LANGUAGE, the template's own
+    (the letter's when not given), so they read as part of the template.
+    """
     check_template_body(body)
     language = language or reply_language(letter)
     with translation.override(language):
         return body.format_map(
             {
-                "name": letter.sender_name or gettext("friend"),
-                "country": _country_name(letter.country, language) if letter.country else gettext("your country"),
+                "name": child_first_name(letter) or gettext("friend"),
+                "writer": letter.sender_name or gettext("friend"),
+                "country": (
+                    _country_name(letter.country, reply_language(letter)) if letter.country else gettext("your country")
+                ),
                 "persona": persona.name,
             }
         )
@@ -114,6 +123,10 @@ def reply_as(
             raise LetterRefused(
                 f"This letter is already {letter.get_status_display().lower()}; it gets no second reply."
             )
+        try:
+            check_reply_address(letter.sender_email)
+        except ValueError as exc:
+            raise LetterRefused(f"This letter cannot be answered: {exc} Close it or mark it as spam.") from None
         reply = Reply.objects.create(
             letter=letter,
             persona=persona,
@@ -146,11 +159,17 @@ class BulkResult:
 def reply_from_template(
     letters: Iterable[Letter], template: ReplyTemplate, persona: ElfPersona, *, author: AbstractBaseUser
 ) -> BulkResult:
-    """Answer many letters with one template, each in its own language where the template has it."""
+    """Answer many letters with one template, each in its own language where the template has it.
+
+    A letter the template does not speak to (a child's words to a grown-up, or the reverse) is skipped with
+    the reason, as is one an elf may not answer.
+    """
     result = BulkResult()
     for letter in letters:
         try:
             localized = in_language_of(template, letter)
+            if refusal := voice_refusal(localized, letter):
+                raise LetterRefused(refusal)
             body = fill_template(localized.body, letter, persona, localized.language)
             result.replies.append(reply_as(persona, letter, body, author=author, template=localized))
         except (LetterRefused, ValidationError) as exc:

@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from letters.addresses import check_reply_address
 from letters.languages import reply_language
+from letters.machine_mail import OWN_MARKER_HEADER, OWN_MARKER_VALUE
 from letters.models import Letter, Reply
 from lib.text_direction import text_direction
 
@@ -46,14 +48,34 @@ def reply_html(reply: Reply) -> str:
     return render_to_string("letters/reply_email.html", context)
 
 
+def loop_headers(reply: Reply) -> dict[str, str]:
+    """Headers that keep a reply from starting a mail loop: our marker on every reply, and on a reply from a
+    template (one click answers many) Auto-Submitted: auto-replied (RFC 3834), so auto-responders stay quiet."""
+    headers = {OWN_MARKER_HEADER: OWN_MARKER_VALUE}
+    if reply.template_id is not None:
+        headers["Auto-Submitted"] = "auto-replied"
+    return headers
+
+
 def reply_message(reply: Reply) -> EmailMultiAlternatives:
-    """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt."""
-    headers = {"Message-ID": reply.message_id, **threading_headers(reply.letter)}
+    """The email for a reply: UTF-8 plain text, then the same in HTML; the same Message-ID on every attempt.
+
+    Every reply names its language (Content-Language, RFC 3282).
+
+    Raises ValueError when the reply's address is not one valid address a reply may go to (checked again
+    here, whenever and however the reply was stored): the send fails for good with that reason.
+    """
+    headers = {
+        "Message-ID": reply.message_id,
+        "Content-Language": reply_language(reply.letter),
+        **threading_headers(reply.letter),
+        **loop_headers(reply),
+    }
     message = EmailMultiAlternatives(
         subject=reply.subject,
         body=reply.body,
         from_email=from_header(reply.persona.name),
-        to=[reply.to_email],
+        to=[check_reply_address(reply.to_email)],
         headers=headers,
     )
     message.attach_alternative(reply_html(reply), "text/html")

@@ -86,6 +86,8 @@ def write(request: HttpRequest) -> HttpResponse:
                 message=data["message"],
                 age=data["age"],
                 country=data["country"],
+                writer=data["writer"],
+                child_name=data["child_name"],
                 language=get_language(),  # the page's, from its URL: the language the child chose to write in
                 form_token=data["token"],
             )

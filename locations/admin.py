@@ -1,5 +1,6 @@
 """The organisers' admin: revisions with their findings and diffs, Sync now, Make live, sync runs and live stops."""
 
+import datetime as dt
 from pathlib import PurePath
 from typing import override
 
@@ -8,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,17 +19,23 @@ from django.views.decorators.http import require_http_methods
 
 from lib.admin_filters import CountryFilter, TypedFilter
 from locations.clock import route_now
-from locations.diff import ChangeKind, RevisionDiff, diff_revisions, previous_revision, rewind
+from locations.control import (
+    NothingToRelease,
+    current_control,
+    latest_decision,
+    pin,
+    release,
+    state_words,
+    viewers_see,
+)
+from locations.diff import ChangeKind, RevisionDiff, diff_revisions, rewind
 from locations.geography import local_time, resolve_country
 from locations.links import linked_findings
+from locations.live import viewer_delay_seconds
 from locations.margins import deadline_wall_time, margin_chart, stop_margins
-from locations.models import Revision, Stop, SyncRun
+from locations.models import Decision, Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
-from locations.sync import SyncResult, configured_source, live_revision, make_live, sync_route
-
-admin.site.site_header = "Santa tracker"
-admin.site.site_title = "Santa tracker admin"
-admin.site.index_title = "Route and letters"
+from locations.sync import SyncResult, configured_source, sync_route
 
 # GET shows a confirmation page and changes nothing; only its POST (with the CSRF token) acts.
 confirmed = require_http_methods(["GET", "POST"])
@@ -71,9 +78,17 @@ def diff_groups(diff: RevisionDiff) -> list[dict]:
     return groups
 
 
-def diff_context(diff: RevisionDiff) -> dict:
-    """What the diff include needs."""
-    return {"diff": diff, "diff_groups": diff_groups(diff), "kinds": list(ChangeKind)}
+def diff_context(live: Revision | None, revision: Revision, now: dt.datetime) -> dict:
+    """What the diff include needs: the diff from LIVE (what viewers see) to REVISION at route time NOW, and
+    when viewers would see its changes: each change, and the revision as a whole."""
+    diff = diff_revisions(live, revision, now)
+    return {
+        "diff": diff,
+        "diff_groups": diff_groups(diff),
+        "kinds": list(ChangeKind),
+        "within": viewer_delay_seconds(),
+        "when_seen": viewers_see(live, revision, now),
+    }
 
 
 def margin_context(revision: Revision) -> dict:
@@ -94,13 +109,6 @@ def short_source(source: str) -> str:
     return PurePath(source).name or source
 
 
-def revision_state(revision: Revision) -> str:
-    """'live', 'held' or '' for a revision: words, not a red mark for every revision that is not live."""
-    if revision.is_live:
-        return "live"
-    return "held" if revision.is_held else ""
-
-
 class RevisionStateFilter(admin.SimpleListFilter):
     """Revisions by state: the live one, held ones, or the rest."""
 
@@ -116,9 +124,9 @@ class RevisionStateFilter(admin.SimpleListFilter):
         if self.value() == "live":
             return queryset.filter(is_live=True)
         if self.value() == "held":
-            return queryset.filter(is_held=True)
+            return queryset.filter(is_sheet=True, is_live=False)
         if self.value() == "other":
-            return queryset.filter(is_live=False, is_held=False)
+            return queryset.filter(is_live=False, is_sheet=False)
         return queryset
 
 
@@ -137,7 +145,7 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_filter = (RevisionStateFilter, "source_kind")
     fields = (
         "number",
-        "is_live",
+        "state",
         "created",
         "source",
         "source_kind",
@@ -150,7 +158,15 @@ class RevisionAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Revision]:
-        return super().get_queryset(request).annotate(stop_count=Count("stops"))
+        # The latest decision's kind, read in the same query: the state column says "live, pinned" by it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                stop_count=Count("stops"),
+                latest_decision_kind=Subquery(latest_decision().values("kind")),
+            )
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Revision | None = None) -> bool:
         # Deleting the live revision would leave viewers with no route at all.
@@ -160,7 +176,8 @@ class RevisionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="state", ordering="-is_live", empty_value="")
     def state(self, obj: Revision) -> str:
-        return revision_state(obj)
+        pinned = getattr(obj, "latest_decision_kind", None) == Decision.Kind.PIN
+        return state_words(is_live=obj.is_live, is_sheet=obj.is_sheet, pinned=pinned)
 
     @admin.display(description="source", ordering="source")
     def source_label(self, obj: Revision) -> str:
@@ -183,6 +200,11 @@ class RevisionAdmin(ReadOnlyAdmin):
         return [
             path("sync/", self.admin_site.admin_view(confirmed(self.sync_view)), name="locations_revision_sync"),
             path(
+                "release/",
+                self.admin_site.admin_view(confirmed(self.release_view)),
+                name="locations_revision_release",
+            ),
+            path(
                 "<path:object_id>/make-live/",
                 self.admin_site.admin_view(confirmed(self.make_live_view)),
                 name="locations_revision_make_live",
@@ -191,7 +213,13 @@ class RevisionAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        context = {"can_sync": request.user.has_perm("locations.sync_route")} | (extra_context or {})
+        control = current_control()
+        context = {
+            "can_sync": request.user.has_perm("locations.sync_route"),
+            "can_release": request.user.has_perm("locations.make_live") and control.releasable,
+            "control": control,
+            "story": control.story(route_now()),
+        } | (extra_context or {})
         return super().changelist_view(request, context)
 
     def change_view(
@@ -201,13 +229,24 @@ class RevisionAdmin(ReadOnlyAdmin):
         context = dict(extra_context or {})
         # Checked before the diff is computed, so a refused request costs nothing.
         if revision is not None and self.has_view_or_change_permission(request, revision):
-            previous = previous_revision(revision)
-            context |= diff_context(diff_revisions(previous, revision, route_now()))
+            now = route_now()
+            control = current_control()
+            live = control.live
+            # Every diff is from what viewers see now: the live revision.
+            if live is not None and live.pk != revision.pk:
+                context |= diff_context(live, revision, now)
+            elif live is None:
+                context |= diff_context(None, revision, now)
             context |= margin_context(revision)
+            may_decide = request.user.has_perm("locations.make_live")
             context |= {
-                "previous": previous,
+                "live": live,
+                "control": control,
+                "story": control.story(now),
+                "held_because": control.held_because(now) if control.held == revision else "",
                 "findings": linked_findings(revision),
-                "can_make_live": request.user.has_perm("locations.make_live") and not revision.is_live,
+                "can_make_live": may_decide and not revision.is_live,
+                "can_release": may_decide and control.releasable,
                 "can_preview": request.user.has_perm("locations.preview_route"),
             }
         return super().change_view(request, object_id, form_url, context)
@@ -237,7 +276,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             "opts": self.opts,
             "title": "Sync the route now?",
             "source": configured_source(),
-            "live": live_revision(),
+            "story": current_control().story(route_now()),
         }
         return self._confirmation(request, "sync_confirmation.html", context)
 
@@ -251,8 +290,9 @@ class RevisionAdmin(ReadOnlyAdmin):
         elif result.outcome == SyncRun.Outcome.UNCHANGED:
             messages.info(request, result.message)
         elif result.outcome == SyncRun.Outcome.HELD:
-            url = reverse("admin:locations_revision_make_live", args=[result.revision.pk])
-            messages.warning(request, format_html('{} <a href="{}">Review and make it live</a>.', result.message, url))
+            url = reverse("admin:locations_revision_change", args=[result.revision.pk])
+            link = format_html('{} <a href="{}">Review {}</a>.', result.message, url, result.revision)
+            messages.warning(request, link)
         elif result.outcome == SyncRun.Outcome.INVALID:
             count = len(result.report.errors) if result.report else 0
             messages.error(
@@ -281,31 +321,68 @@ class RevisionAdmin(ReadOnlyAdmin):
         if revision is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         change_url = reverse("admin:locations_revision_change", args=[revision.pk])
+        control = current_control()
         if request.method == "POST":
-            if revision.is_live:
-                messages.info(request, f"{revision} is already live.")
+            if revision.is_live and control.pinned:
+                messages.info(request, f"{revision} is already live. {control.story(route_now())}")
             else:
-                make_live(revision)
-                self.log_change(request, revision, "Made live")
-                messages.success(request, f"{revision} is live. Viewers pick it up on their next poll.")
+                # The organiser has read what viewers would lose on the confirmation page: that is the allowance.
+                decision = pin(revision, f"admin:{request.user.get_username()}", allow_rewind=True)
+                self.log_change(request, revision, "Made live and pinned")
+                messages.success(request, decision.message)
             return HttpResponseRedirect(change_url)
-        live = live_revision()
+        live = control.live
         now = route_now()
         taken_back = rewind(live, revision, now) if live is not None and not revision.is_live else None
         context = (
             self.admin_site.each_context(request)
-            | diff_context(diff_revisions(live, revision, now))
+            | diff_context(live, revision, now)
             | {
                 "rewind": taken_back if taken_back is not None and not taken_back.is_empty else None,
                 "opts": self.opts,
                 "title": f"Make {revision} live?",
                 "original": revision,
                 "live": live,
+                "control": control,
                 "change_url": change_url,
                 "can_preview": request.user.has_perm("locations.preview_route"),
             }
         )
         return self._confirmation(request, "make_live_confirmation.html", context)
+
+    def release_view(self, request: HttpRequest) -> HttpResponse:
+        """Confirm with the diff viewers would see, then let the sheet decide: the sheet's revision goes live."""
+        if not request.user.has_perm("locations.make_live"):
+            raise PermissionDenied
+        list_url = reverse("admin:locations_revision_changelist")
+        control = current_control()
+        now = route_now()
+        if request.method == "POST":
+            try:
+                decision = release(f"admin:{request.user.get_username()}", allow_rewind=True)
+            except NothingToRelease as nothing:
+                messages.info(request, f"Nothing to release. {nothing}")
+            else:
+                self.log_change(request, decision.revision, "Released: the sheet decides")
+                messages.success(request, decision.message)
+            return HttpResponseRedirect(list_url)
+        live, sheet = control.live, control.sheet
+        changes = sheet is not None and live is not None and sheet.pk != live.pk
+        taken_back = rewind(live, sheet, now) if changes else None
+        context = self.admin_site.each_context(request) | {
+            "opts": self.opts,
+            "title": "Let the sheet decide?",
+            "live": live,
+            "sheet": sheet,
+            "control": control,
+            "story": control.story(now),
+            "rewind": taken_back if taken_back is not None and not taken_back.is_empty else None,
+            "list_url": list_url,
+            "can_preview": request.user.has_perm("locations.preview_route"),
+        }
+        if changes:
+            context |= diff_context(live, sheet, now)
+        return self._confirmation(request, "release_confirmation.html", context)
 
 
 @admin.register(SyncRun)
@@ -333,6 +410,22 @@ class SyncRunAdmin(ReadOnlyAdmin):
         if run is not None and self.has_view_or_change_permission(request, run):
             context["findings"] = linked_findings(run)
         return super().change_view(request, object_id, form_url, context)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    """Organisers' pins and releases, newest first: who decided what is live, and what they were told."""
+
+    list_display = ("at", "kind", "revision", "by", "message")
+    list_filter = ("kind",)
+    list_select_related = ("revision",)
+    fields = list_display
+    readonly_fields = fields
+
+    @override
+    def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
+        # The latest decision says whether the live revision is pinned: deleting one would change who decides.
+        return False
 
 
 class RevisionFilter(admin.SimpleListFilter):

@@ -63,6 +63,11 @@ class StopChange:
         return self.stop.index
 
     @property
+    def shown_from(self) -> dt.datetime:
+        """The route time viewers first meet the change: the earlier arrival of its old and new versions."""
+        return min(state.arrival for state in (self.old, self.new) if state is not None)
+
+    @property
     def place(self) -> str:
         """'Toronto, Ontario, CA', as an organiser would name the stop."""
         stop = self.stop
@@ -182,11 +187,6 @@ def rewind(old: Revision | None, new: Revision, now: dt.datetime) -> Rewind:
         lost=lost,
         reordered=order != sorted(order),
     )
-
-
-def previous_revision(revision: Revision) -> Revision | None:
-    """The revision numbered just before this one, which its diff is against."""
-    return Revision.objects.filter(number__lt=revision.number).order_by("-number").first()
 
 
 def stop_states(revision: Revision) -> list[StopState]:

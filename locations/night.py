@@ -1,9 +1,9 @@
-"""The night at a glance for the organisers on duty: the sync heartbeat, the next hop, held revisions."""
+"""The night at a glance for the organisers on duty: the sync heartbeat and the next hop (who decides: control.py)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from locations.models import Revision, SyncRun
+from locations.models import SyncRun
 
 # The heartbeat turns red when the --every loop has missed this many intervals.
 MISSED_INTERVALS = 2
@@ -33,14 +33,6 @@ def heartbeat(wall: dt.datetime) -> Heartbeat:
     silent_for = max(dt.timedelta(0), wall - run.finished)
     allowed = dt.timedelta(seconds=MISSED_INTERVALS * run.every_seconds)
     return Heartbeat(run, alive=silent_for <= allowed, silent_for=silent_for)
-
-
-def held_revisions(live: Revision | None) -> list[Revision]:
-    """Revisions a sync held back that are newer than the live one, newest first: they wait for an organiser."""
-    held = Revision.objects.filter(is_held=True)
-    if live is not None:
-        held = held.filter(number__gt=live.number)
-    return list(held.order_by("-number"))
 
 
 def time_until(moment: dt.datetime, now: dt.datetime) -> str:

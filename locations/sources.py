@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lib.instants import iso_z
 from locations.geography import resolve_country, sole_owner, zone_at
 from locations.sheet_address import is_sheet_reference
 from locations.table import (
@@ -276,8 +277,7 @@ def _epoch_ms_text(value: object) -> str:
         moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=int(value))
     except OverflowError:
         return _json_text(value)
-    text = moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
-    return text.replace("+00:00", "Z")
+    return iso_z(moment)
 
 
 def _is_number(value: object) -> bool:

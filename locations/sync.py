@@ -1,4 +1,5 @@
-"""Publishing the route: validate a source and, only when it has no errors, make a new live revision."""
+"""Syncing the route: validate a source and, only when it has no errors, store it as the sheet's revision and make
+it live when the sheet decides (who decides: locations/control.py)."""
 
 import dataclasses
 import datetime as dt
@@ -13,8 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from locations.clock import route_now
-from locations.diff import Rewind, rewind
-from locations.live import forget_live_route
+from locations.control import RELEASE_HOW, compared_with_live, current_control, make_live
+from locations.diff import rewind
 from locations.models import Revision, Stop, SyncRun
 from locations.sheet_address import find_sheet_address
 from locations.sources import read_source
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class SyncResult:
-    """What a sync did: its outcome, the revision it published (or found unchanged), and the report."""
+    """What a sync did: its outcome, the sheet's revision (live or held) when the sheet was valid, and the report."""
 
     outcome: str
     message: str
@@ -40,6 +41,13 @@ class SyncResult:
     def ok(self) -> bool:
         """Whether the live route is what the source says (published or unchanged); a held revision is not."""
         return self.outcome in (SyncRun.Outcome.PUBLISHED, SyncRun.Outcome.UNCHANGED)
+
+
+# What an organiser does about a revision held because it would take back what viewers saw.
+HELD_HOW = (
+    "Check it in the admin and let the sheet decide there (or make it live), "
+    "or run manage.py release_route --allow-rewind."
+)
 
 
 def configured_source() -> str:
@@ -102,72 +110,76 @@ def publish_table(
     deadline: str | None = None,
     allow_rewind: bool = False,
 ) -> SyncResult:
-    """Publish an already read table as the new live revision if it passes every check.
+    """Store an already read table as the sheet's revision if it passes every check, and make it live when the
+    sheet decides (locations/control.py).
 
-    When it would take back what viewers have seen at route time now (fewer stops due, a due stop gone,
-    due stops reordered), the new revision is stored but held (outcome HELD) unless allow_rewind.
+    A sheet whose content is already stored (unchanged, or back to an earlier revision's rows) creates no
+    revision. While an organiser has pinned the live revision, or when the sheet's revision would take back what
+    viewers have seen at route time now (fewer stops due, a due stop gone, due stops reordered; unless
+    allow_rewind), it is held: outcome HELD, or UNCHANGED when it already was.
     """
     report = check_table(table, night, deadline)
     if not report.ok:
         return SyncResult(
             SyncRun.Outcome.INVALID,
-            f"{len(report.errors)} error(s) in {table.source}; the live route is unchanged.",
+            f"{len(report.errors)} error(s) in {table.source}; nothing was stored and the live route is unchanged.",
             report=report,
         )
     checksum = table_checksum(table)
-    # Compare with the latest revision, not the live one: after a rollback the sheet still holds the
-    # rolled-back rows, and re-publishing them every minute would undo the organisers' decision.
-    latest = Revision.objects.order_by("-number").first()
-    if (
-        latest is not None
-        and latest.checksum == checksum
-        and latest.night == report.night
-        and latest.deadline == report.deadline
-    ):
-        if latest.is_live:
-            message = f"Revision {latest.number} is live and unchanged."
-        elif latest.is_held:
-            live = live_revision()
-            message = (
-                f"The source matches revision {latest.number}, which is held: it would take back what viewers "
-                f"saw. Revision {live.number if live else '-'} stays live until an organiser makes "
-                f"{latest.number} live in the admin."
-            )
-        else:
-            live = live_revision()
-            message = (
-                f"The source matches revision {latest.number}; revision {live.number if live else '-'} stays live "
-                "after a rollback until the source changes."
-            )
-        return SyncResult(SyncRun.Outcome.UNCHANGED, message, latest, report)
     for attempt in range(3):
         try:
-            revision, taken_back = _publish(table, report, checksum, synced_by, allow_rewind)
-            break
+            return _settle(table, report, checksum, synced_by, allow_rewind)
         except IntegrityError:
+            # Two syncs numbered a revision at once: the loser tries again with the next number.
             if attempt == 2:
                 raise
-    if taken_back is not None:
-        return SyncResult(
-            SyncRun.Outcome.HELD,
-            f"Revision {revision.number} is held, not live: {taken_back.summary()} "
-            "Check it in the admin and make it live there, or run sync_route --allow-rewind.",
-            revision,
-            report,
-        )
-    return SyncResult(
-        SyncRun.Outcome.PUBLISHED,
-        f"Revision {revision.number} with {len(report.stops)} stops is live.",
-        revision,
-        report,
-    )
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
-def _publish(
-    table: RouteTable, report: Report, checksum: str, synced_by: str, allow_rewind: bool
-) -> tuple[Revision, Rewind | None]:
-    """Store the next revision and make it live; hold it instead when it would take back what viewers saw."""
+def _settle(table: RouteTable, report: Report, checksum: str, synced_by: str, allow_rewind: bool) -> SyncResult:
+    """Mark the sheet's revision (stored now only when its content is new) and make it live if the sheet decides."""
+    before = Revision.objects.select_for_update().filter(is_live=True).first()
+    content = {"checksum": checksum, "night": report.night, "deadline": report.deadline}
+    sheet = Revision.objects.filter(is_sheet=True, **content).first()
+    changed = sheet is None
+    created = False
+    if sheet is None:
+        # Back to rows already stored (a sheet undone to the pinned revision's rows): that revision, not a copy.
+        sheet = Revision.objects.filter(**content).order_by("-is_live", "-number").first()
+        if sheet is None:
+            sheet, created = _store(table, report, checksum, synced_by), True
+        Revision.objects.filter(is_sheet=True).update(is_sheet=False)
+        Revision.objects.filter(pk=sheet.pk).update(is_sheet=True)
+        sheet.is_sheet = True
+    now = route_now()
+    control = current_control()
+    if sheet.is_live:
+        said = f"The sheet now matches {sheet}, which is live." if changed else "The sheet is unchanged."
+        return SyncResult(SyncRun.Outcome.UNCHANGED, f"{said} {control.story(now)}", sheet, report)
+    taken_back = rewind(before, sheet, now) if before is not None and not allow_rewind else None
+    if control.pinned or (taken_back is not None and not taken_back.is_empty):
+        how = RELEASE_HOW if control.pinned else HELD_HOW
+        if not changed:
+            message = f"The sheet is unchanged. {control.story(now)} {how}"
+            return SyncResult(SyncRun.Outcome.UNCHANGED, message, sheet, report)
+        held = f"{sheet} is held, not live" if created else f"The sheet now matches {sheet}: held, not live"
+        message = " ".join(
+            (f"{held}: {control.held_because(now)}.",
+             compared_with_live(before, sheet, now, went_live=False), how)
+        )  # fmt: skip
+        return SyncResult(SyncRun.Outcome.HELD, message, sheet, report)
+    make_live(sheet)
+    after = current_control()
+    message = " ".join(
+        part for part in (f"{sheet} with {len(report.stops)} stops is live.",
+                          compared_with_live(before, sheet, now, went_live=True), after.story(now)) if part
+    )  # fmt: skip
+    return SyncResult(SyncRun.Outcome.PUBLISHED, message, sheet, report)
+
+
+def _store(table: RouteTable, report: Report, checksum: str, synced_by: str) -> Revision:
+    """Store the table's checked stops as the next revision (not live, not yet the sheet's)."""
     number = (Revision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     revision = Revision.objects.create(
         number=number,
@@ -186,27 +198,7 @@ def _publish(
         [Stop(revision=revision, index=index, **dataclasses.asdict(stop)) for index, stop in enumerate(report.stops)],
         batch_size=1000,
     )
-    live = Revision.objects.select_for_update().filter(is_live=True).first()
-    if live is not None and not allow_rewind:
-        taken_back = rewind(live, revision, route_now())
-        if not taken_back.is_empty:
-            Revision.objects.filter(pk=revision.pk).update(is_held=True)
-            revision.is_held = True
-            return revision, taken_back
-    make_live(revision)
-    return revision, None
-
-
-@transaction.atomic
-def make_live(revision: Revision) -> None:
-    """Make one revision the live one (also how organisers roll back)."""
-    Revision.objects.select_for_update().filter(is_live=True).exclude(pk=revision.pk).update(is_live=False)
-    Revision.objects.filter(pk=revision.pk).update(is_live=True, is_held=False)
-    revision.is_live, revision.is_held = True, False
-    # This process serves the new revision from its next request after the commit (and at once when the
-    # caller's transaction is a test's); other processes notice within a second.
-    forget_live_route()
-    transaction.on_commit(forget_live_route)
+    return revision
 
 
 def _record(

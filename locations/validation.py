@@ -1,13 +1,18 @@
 """Checks a route table against the brief's rules and returns findings with stable codes."""
 
 import datetime as dt
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
 import pytz
 
+from lib.great_circle import distance_km
+from lib.instants import iso_z
 from locations.geography import (
     UnclearWallTime,
+    border_zone,
     countries_of_zone,
     country_mismatch,
     describe,
@@ -44,7 +49,9 @@ ERROR_CODES = (
     "dst_change",
     "unsupported_zone",
 )
-WARNING_CODES = ("duplicate_stop", "country_alias")
+WARNING_CODES = ("duplicate_stop", "country_alias", "impossible_hop")
+# The sleigh's top speed, km/h: the planner flies at it, and a hop that would need more is an impossible_hop.
+SLEIGH_SPEED_KMH = 20_000.0
 UTC = dt.UTC
 PRESENTS_MAX = 10_000_000_000
 # A sheet's own date-time format may drop the hour's leading zero: 2026-12-24 9:30.
@@ -176,10 +183,6 @@ def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S on %d %B %Y")
 
 
-def _instant(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class _RowChecker:
     """Checks rows one after the other, remembering what ordering and duplicates need."""
 
@@ -230,6 +233,9 @@ class _RowChecker:
             self._unsupported_zone(row, label, zone)
             zone = None
         country = self._country(row, label, zone)
+        if country is not None and zone is not None:
+            # On a border the country boundaries may give the stop its country's clock (Hekou, China).
+            zone = border_zone(zone, country, latitude, longitude)
         arrival = self._arrival(row, label, zone)
         timezone_cell = cells.get("timezone", "").strip()
         if timezone_cell and timezone_cell not in pytz.all_timezones_set:
@@ -391,8 +397,9 @@ class _RowChecker:
                 row,
                 LOCAL_ARRIVAL,
                 "arrival_mismatch",
-                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {_instant(local_instant)}, but the arrival "
-                f"says {_instant(instant)}. Correct one of them, or clear one of the two cells.",
+                f"{label}: the {LOCAL_ARRIVAL} {local_text} in {zone} is {iso_z(local_instant, 'seconds')}, "
+                f"but the arrival says {iso_z(instant, 'seconds')}. "
+                "Correct one of them, or clear one of the two cells.",
             )
         return local_instant if not text else instant
 
@@ -469,7 +476,7 @@ class _RowChecker:
     def _check_order(self, row: SheetRow, label: str, arrival: dt.datetime) -> None:
         column = _time_column(row)
         # As the organiser wrote it: a local arrival is named as typed, beside the instant it is.
-        stamp = _instant(arrival)
+        stamp = iso_z(arrival, "seconds")
         if column == LOCAL_ARRIVAL:
             stamp = f"{row.cells[LOCAL_ARRIVAL].strip()} local time, {stamp}"
         if self.previous_arrival is not None:
@@ -500,8 +507,13 @@ def _time_column(row: SheetRow) -> str:
     return LOCAL_ARRIVAL
 
 
-def validate_route(table: RouteTable, night: dt.date | None = None, deadline: str = "22:00") -> Report:
-    """Check every row of a table; the report's errors block publishing, its warnings do not."""
+def validate_route(
+    table: RouteTable, night: dt.date | None = None, deadline: str = "22:00", speed_kmh: float = SLEIGH_SPEED_KMH
+) -> Report:
+    """Check every row of a table; the report's errors block publishing, its warnings do not.
+
+    `speed_kmh` is the sleigh's top speed for the impossible_hop warning.
+    """
     deadline_span = parse_deadline(deadline)
     rows = [row for row in table.rows if not row.is_blank()]
     if night is None:
@@ -523,9 +535,45 @@ def validate_route(table: RouteTable, night: dt.date | None = None, deadline: st
             report.stops.append(stop)
     report.errors.extend(checker.report_errors)
     report.warnings.extend(checker.report_warnings)
+    report.warnings.extend(impossible_hops(report.stops, speed_kmh))
     report.errors.sort(key=lambda finding: finding.row)
     report.warnings.sort(key=lambda finding: finding.row)
     return report
+
+
+def impossible_hops(stops: list[CheckedStop], speed_kmh: float) -> list[Finding]:
+    """impossible_hop warnings: consecutive stops closer in time than their great-circle distance allows at
+    `speed_kmh`. A warning, never an error: a route such as Google's, which gives every stop 60 s, can still
+    be published."""
+    findings = []
+    for before, stop in itertools.pairwise(stops):
+        km = distance_km(before.latitude, before.longitude, stop.latitude, stop.longitude)
+        seconds = (stop.arrival - before.arrival).total_seconds()
+        needed = km / speed_kmh * 3600
+        if seconds < needed:
+            speed = km / seconds * 3600 if seconds > 0 else math.inf
+            findings.append(
+                Finding(
+                    stop.row,
+                    "arrival",
+                    "impossible_hop",
+                    iso_z(stop.arrival, "seconds"),
+                    f"{stop.city}: {km:,.0f} km from {before.city} (row {before.row}) in {_duration(seconds)}, "
+                    f"{speed:,.0f} km/h; the sleigh flies at most {speed_kmh:,.0f} km/h, so this hop needs "
+                    f"{_duration(math.ceil(needed))}. Move the stop later, or the one before earlier.",
+                )
+            )
+    return findings
+
+
+def _duration(seconds: float) -> str:
+    """A span an organiser reads at a glance: 45 s, 3 min 20 s, 1 h 05 min."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
 def _rough_arrivals(rows: list[SheetRow]) -> list[dt.datetime]:

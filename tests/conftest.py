@@ -1,12 +1,13 @@
 """Shared fixtures: a small real route, organisers and elves come from here."""
 
 import secrets
+from collections.abc import Iterator
 
-import psycopg
 import pytest
 from django.core.cache import cache
 
 from locations.table import RouteTable, make_rows
+from tests.processes import postgres_database as fresh_postgres_database
 
 ROUTE_HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "presents", "fact", "notes"]
 
@@ -68,14 +69,8 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
-def postgres_database() -> str:
+def postgres_database() -> Iterator[str]:
     """The name of a fresh PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
     name = f"tracker_outage_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is needed for this test: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with fresh_postgres_database(POSTGRES, name):
         yield name
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

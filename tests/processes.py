@@ -1,11 +1,16 @@
 """Starting servers on loopback for tests: free ports, scripts/run, a throwaway Redis."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import psycopg
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +46,22 @@ def stop_process(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def postgres_database(server: str, name: str) -> Iterator[str]:
+    """A fresh PostgreSQL database `name` on `server` (postgres://user@host:port): its URL, dropped afterwards.
+    Fails the test, saying what is missing, when the server does not answer."""
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL at {server} is needed for this test: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{server}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class RedisServer:

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from locations.public_route import revision_route
+from locations.sync import publish_table
+from tests.conftest import route_table
+
 ROOT = Path(__file__).resolve().parents[1]
 THIS = Path(__file__).resolve()
 PYTHON_FOLDERS = ("tracker", "locations", "letters", "lib", "bench", "scripts", "tests")
@@ -43,7 +47,7 @@ HOMES = [
     Home(
         "great-circle distance",
         "py",
-        ("distance_km", "_distance_km", "great_circle_km", "EARTH_RADIUS_KM"),
+        ("distance_km", "_distance_km", "distance_km", "EARTH_RADIUS_KM"),
         "lib/great_circle.py",
         ("6371", "asin("),
     ),
@@ -59,6 +63,16 @@ HOMES = [
     Home("the country list filter", "py", ("CountryFilter", "TypedFilter"), "lib/admin_filters.py"),
     Home("a sheet's column letters (openpyxl's get_column_letter)", "py", ("column_letter",), "", ('chr(ord("A")',)),
     Home("the --every loop", "py", ("add_every_option", "repeat_every"), "lib/every.py", ("sleep(every",)),
+    Home("an instant as ISO 8601 with Z", "py", ("iso_z", "iso_utc"), "lib/instants.py", ("%SZ", '+ "Z"')),
+    Home("an instant as ISO 8601 with Z", "js", ("isoSeconds",), "static/js/instants.js", (r"\d{3}Z$",)),
+    Home("the public fields of a stop", "py", ("PUBLIC_STOP_FIELDS",), "locations/models.py", ('"lng",',)),
+    Home(
+        "the admin site's header and titles",
+        "py",
+        ("TrackerAdminSite",),
+        "tracker/admin_site.py",
+        ("site_header =", "site_title =", "index_title ="),
+    ),
 ]
 
 
@@ -153,3 +167,28 @@ def test_the_finder_sees_a_copy_made_under_an_old_name(tmp_path):
 
     assert python_definitions(copy) == {"EARTH_RADIUS_KM", "_distance_km", "StopChange"}  # a field is no copy
     assert js_definitions(js) == {"distanceKm", "EARTH_RADIUS_KM"}
+
+
+@pytest.mark.django_db
+def test_a_stops_public_json_is_the_public_fields_by_their_public_names(small_route):
+    from locations.models import PUBLIC_STOP_FIELDS
+
+    route = revision_route(publish_table(route_table(small_route), "test").revision)
+
+    for stop in route.stops:
+        # The two derived names sit right after the field they come from; nothing else is added or left out.
+        assert [name for name in stop if name not in ("country_name", "local_arrival")] == list(
+            PUBLIC_STOP_FIELDS.values()
+        )
+    assert "notes" not in PUBLIC_STOP_FIELDS
+
+
+def test_the_staff_map_imports_the_instant_from_instants_js():
+    assert 'import { isoSeconds } from "./instants.js";' in (ROOT / "static/js/staff-map.js").read_text()
+
+
+@pytest.mark.django_db
+def test_the_admin_index_shows_the_sites_header_and_title(admin_client, plain_static_files):
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Santa tracker" in page and "Route and letters" in page

@@ -32,7 +32,7 @@ def test_scripts_run_syncs_the_sample_route_and_serves_with_a_rehearsal_clock(tm
         # The address printed is the one it listens on (a free port here, not the default 8000).
         assert f"Santa tracker: http://127.0.0.1:{port}/" in output
         # A newcomer sees the countdown: the rehearsal starts 90 wall seconds (90 route minutes) before take-off.
-        assert "from 2026-12-24T04:59:00Z (route time)" in output
+        assert "from 2026-12-24T02:30:00Z (route time)" in output
         # The line to export for commands in another terminal names the server's own clock.
         exported = re.search(
             r"export (TRACKER_CLOCK_START=\S+ TRACKER_CLOCK_ANCHOR=\S+ TRACKER_CLOCK_SPEED=\S+)", output

@@ -8,6 +8,7 @@ all reading one clock anchor. Every process runs in its own session and is stopp
 
 import csv
 import datetime as dt
+import http.client
 import json
 import os
 import re
@@ -69,9 +70,14 @@ def varnish_parameters() -> list[str]:
     return arguments
 
 
-def origin_vcl(ports: list[int]) -> str:
-    """deploy/varnish/origin.vcl with each app server's host and port replaced by one on loopback."""
+def origin_vcl(ports: list[int], probe_path: str | None = None) -> str:
+    """deploy/varnish/origin.vcl with each app server's host and port replaced by one on loopback, and the
+    health probe asking `probe_path` instead when one is given (as behind a CDN that never probes `now`)."""
     text = (VARNISH_DIR / "origin.vcl").read_text()
+    if probe_path is not None:
+        shipped = '"GET /api/v1/now HTTP/1.1"'
+        assert shipped in text, "origin.vcl's probe no longer asks /api/v1/now"
+        text = text.replace(shipped, f'"GET {probe_path} HTTP/1.1"')
     hosts = re.findall(r'\.host = "([^"]+)";\s*\.port = "(\d+)";', text)
     assert len(hosts) == len(ports), f"origin.vcl names {len(hosts)} app servers, the test started {len(ports)}"
     for (host, port), local in zip(hosts, ports, strict=True):
@@ -139,16 +145,27 @@ def production_env(database: Path) -> dict[str, str]:
     }
 
 
+def write_route(path: Path, rows: list[list[str]]) -> Path:
+    """These sheet rows as a CSV file at `path`, under the route's header."""
+    with path.open("w", newline="") as out:
+        csv.writer(out).writerows([ROUTE_HEADER, *rows])
+    return path
+
+
+def manage(env: dict[str, str], *command: str) -> str:
+    """`manage.py COMMAND` as the app servers' operator runs it, with their environment; its output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=180, capture_output=True
+    )
+    return result.stdout.decode()
+
+
 def prepare_origin(tmp_path: Path, rows: list[list[str]], lead_seconds: float, speed: float, **env: str) -> Origin:
     """A database with these sheet rows synced by `manage.py sync_route`, and a clock `lead_seconds` before them."""
-    route_csv = tmp_path / "route.csv"
-    with route_csv.open("w", newline="") as out:
-        csv.writer(out).writerows([ROUTE_HEADER, *rows])
+    route_csv = write_route(tmp_path / "route.csv", rows)
     base = production_env(tmp_path / "origin.sqlite3") | env
-    for command in (["migrate", "-v", "0"], ["sync_route", str(route_csv)]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=base, check=True, timeout=180, capture_output=True
-        )
+    manage(base, "migrate", "-v", "0")
+    manage(base, "sync_route", str(route_csv))
     first = min(dt.datetime.fromisoformat(row[ROUTE_HEADER.index("arrival")]) for row in rows)
     start = first - dt.timedelta(seconds=lead_seconds * speed)
     # A little later than now, so the first app server is up before take-off.
@@ -183,15 +200,18 @@ def start_night_process(
     return process, log
 
 
-def start_varnish(tmp_path: Path, ports: list[int]) -> tuple[subprocess.Popen, int, Path]:
-    """varnishd with the shipped VCL and the compose file's parameters in front of `ports`: process, port, dir."""
+def start_varnish(
+    tmp_path: Path, ports: list[int], probe_path: str | None = None
+) -> tuple[subprocess.Popen, int, Path]:
+    """varnishd with the shipped VCL and the compose file's parameters in front of `ports`: process, port, dir.
+    `probe_path` points the health probe elsewhere (origin_vcl)."""
     if not Path(VARNISHD).exists():
         raise FileNotFoundError(f"{VARNISHD} is missing: scripts/ensure-system-packages.sh installs Debian's varnish")
     workdir = tmp_path / "varnish"
     vcl_dir = tmp_path / "vcl"
     shutil.rmtree(workdir, ignore_errors=True)
     vcl_dir.mkdir(exist_ok=True)
-    (vcl_dir / "origin.vcl").write_text(origin_vcl(ports))
+    (vcl_dir / "origin.vcl").write_text(origin_vcl(ports, probe_path))
     port = free_port()
     command = [
         VARNISHD,
@@ -211,6 +231,19 @@ def start_varnish(tmp_path: Path, ports: list[int]) -> tuple[subprocess.Popen, i
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     return process, port, workdir
+
+
+def ask_now(port: int) -> dict:
+    """One GET of /api/v1/now on its own connection to 127.0.0.1:`port`; its JSON body (fails unless 200)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/api/v1/now")
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200, body
+        return json.loads(body)
+    finally:
+        connection.close()
 
 
 def origin_requests(log: Path, path: str) -> int:

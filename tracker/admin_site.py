@@ -73,6 +73,10 @@ class ChecksQueryStrings(admin.ModelAdmin):
 class TrackerAdminSite(admin.AdminSite):
     """The default admin site (see tracker.apps.TrackerAdminConfig), with checked list pages for every model."""
 
+    site_header = "Santa tracker"
+    site_title = "Santa tracker admin"
+    index_title = "Route and letters"
+
     @override
     def register(
         self,

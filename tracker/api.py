@@ -11,8 +11,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
+from lib.instants import iso_z
+from locations.answers import Answer, answer_at, due_count, encode, etag_for, trail
 from locations.clock import clock_speed, route_time_at, wall_now, wall_time_at
-from locations.live import Answer, answer_at, due_count, encode, etag_for, iso_z, live_route, trail
+from locations.live import live_route
 from tracker.decorators import api_get, json_error
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

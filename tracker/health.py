@@ -19,8 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
 from letters.heartbeat import worker_silent_for
+from locations.answers import encode
 from locations.clock import wall_now
-from locations.live import encode
 from locations.night import heartbeat
 from tracker.decorators import api_get
 

@@ -3,8 +3,9 @@
 Every open map asks `now` in the same second after each hop, and every page load asks `time` five times.
 Measured inside Django, middleware these two views never use (sessions, auth, messages, CSRF) costs about
 half of each answer. This WSGI wrapper runs the same view functions and the same middleware that shapes
-their answers (SecurityMiddleware, the CSP middleware, CommonMiddleware, XFrameOptionsMiddleware), in the
-order settings.MIDDLEWARE gives them, so both paths give the same bytes (tests/tracker/test_hot_path.py).
+their answers (REPLAYED: every middleware in settings.MIDDLEWARE is either replayed or says why it need
+not be), in the order settings.MIDDLEWARE gives them, so both paths give the same bytes
+(tests/tracker/test_hot_path.py).
 
 `now` is the same for every viewer until the next hop, apart from its lifetime and Expires, which change
 once a wall second. So its rendered answer (status, headers, body) is kept per request shape, the handful
@@ -16,7 +17,7 @@ middleware as above. `time` changes every millisecond and is rendered for every 
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -26,14 +27,44 @@ from locations.clock import wall_now
 from locations.live import LiveRouteUnavailable
 from tracker.api import NowState, now_state, now_view, time_view
 
-# The middleware whose request or response side touches these answers. Everything else in
-# settings.MIDDLEWARE leaves them as they are: no session, user, message or CSRF token is read or set.
-ANSWER_MIDDLEWARE = (
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+# Every middleware settings.MIDDLEWARE may name, sorted by what it does to the answers of `now` and `time`.
+# REPLAYED: its request or response side touches them, so the hot path runs it, in settings.MIDDLEWARE's order.
+# LEAVES_ALONE: why it does not, so skipping it changes no byte. A middleware in the settings that is in
+# neither stops the hot path from starting (ImproperlyConfigured): whoever adds one must say which it is, and
+# tests/tracker/test_hot_path.py fails until they do.
+REPLAYED = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    }
 )
+LEAVES_ALONE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware": "answers only paths under STATIC_URL",
+    "django.contrib.sessions.middleware.SessionMiddleware": "the views never touch request.session: no cookie",
+    "tracker.languages.UrlLanguageMiddleware": "the API's paths carry no language prefix and no words",
+    "tracker.cookies.scoped_csrf_cookie": "scopes a CSRF cookie, and the views set none",
+    "django.middleware.csrf.CsrfViewMiddleware": "GET and HEAD are never checked, and the views set no token",
+    "django.contrib.auth.middleware.AuthenticationMiddleware": "the views never read request.user",
+    "django.contrib.messages.middleware.MessageMiddleware": "the views never read or add a message",
+    "axes.middleware.AxesMiddleware": "answers only a locked-out login",
+}
+
+
+def replayed_middleware() -> list[str]:
+    """The middleware of settings.MIDDLEWARE the hot path runs, in the settings' order.
+
+    Raises ImproperlyConfigured naming any middleware that is neither REPLAYED nor in LEAVES_ALONE.
+    """
+    unconsidered = [path for path in settings.MIDDLEWARE if path not in REPLAYED and path not in LEAVES_ALONE]
+    if unconsidered:
+        raise ImproperlyConfigured(
+            f"tracker/hot_path.py does not know whether {', '.join(unconsidered)} shapes /api/v1/now and "
+            "/api/v1/time: add it to REPLAYED, or to LEAVES_ALONE with the reason it does not."
+        )
+    return [path for path in settings.MIDDLEWARE if path in REPLAYED]
+
 
 # The request values that Django's answer to GET or HEAD of `now` can depend on: the method, the host and
 # scheme (ALLOWED_HOSTS, the SSL redirect, HSTS), the path and query string (redirects name them) and the
@@ -69,9 +100,7 @@ class HotPath:
     def __init__(self, application: WSGIHandler) -> None:
         self.application = application
         self.views = {reverse("api_now"): now_view, reverse("api_time"): time_view}
-        self.middleware = [
-            import_string(path)(_never_called) for path in settings.MIDDLEWARE if path in ANSWER_MIDDLEWARE
-        ]
+        self.middleware = [import_string(path)(_never_called) for path in replayed_middleware()]
         self.request_inputs = REQUEST_INPUTS + _inputs_named_by_settings()
         # Request shape -> the last answer rendered for it. Threads share it: a dict's get and set are atomic,
         # and two threads rendering the same state store equal bytes.
@@ -104,7 +133,7 @@ class HotPath:
         state: NowState | None = None,
         shape: tuple[object, ...] | None = None,
     ) -> Iterable[bytes]:
-        """Answer through the view and ANSWER_MIDDLEWARE; keep a `now` answer for its request shape."""
+        """Answer through the view and the replayed middleware; keep a `now` answer for its request shape."""
         request = WSGIRequest(environ)
         try:
             request.get_host()
@@ -124,7 +153,7 @@ class HotPath:
         return response
 
     def respond(self, request: HttpRequest, view: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
-        """The view's answer through the request and response sides of ANSWER_MIDDLEWARE, in Django's order."""
+        """The view's answer through the request and response sides of the replayed middleware, in Django's order."""
         response = None
         reached = 0
         for middleware in self.middleware:

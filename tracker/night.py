@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from locations.answers import answer_at
 from locations.clock import is_rehearsal, route_now, wall_now
+from locations.control import compared_with_live, current_control
 from locations.links import linked_findings
-from locations.live import answer_at, live_route
+from locations.live import live_route
 from locations.models import SyncRun
-from locations.night import heartbeat, held_revisions, time_until
-from locations.sync import live_revision
+from locations.night import heartbeat, time_until
 
 
 @permission_required("locations.view_revision", raise_exception=True)
@@ -19,7 +20,10 @@ def night_page(request: HttpRequest) -> HttpResponse:
     now = route_now()
     route = live_route()
     answer = answer_at(route, now)
-    live = live_revision()
+    control = current_control()
+    live = control.live
+    last_run = SyncRun.objects.select_related("revision").first()
+    decision = control.decision
     context = {
         **admin.site.each_context(request),
         "title": "The night",
@@ -32,9 +36,14 @@ def night_page(request: HttpRequest) -> HttpResponse:
         "next_hop_at": answer.next_hop_at,
         # Staff only and never cached, so the page may name the stop viewers do not see yet.
         "next_stop": route.stops[answer.visited] if answer.next_hop_at is not None else None,
-        "last_run": SyncRun.objects.select_related("revision").first(),
+        "last_run": last_run,
+        # An organiser's decision after the last sync run: the run's message told the story before it.
+        "since_run": decision if decision and (last_run is None or decision.at > last_run.finished) else None,
         "heartbeat": heartbeat(wall_now()),
-        "held": held_revisions(live),
+        "control": control,
+        "story": control.story(now),
+        "held": control.held,
+        "held_compared": compared_with_live(live, control.held, now, went_live=False) if control.held else "",
         "findings": {"warnings of the live revision": linked_findings(live)["warnings"] if live is not None else []},
         "can_preview": request.user.has_perm("locations.preview_route"),
         "can_make_live": request.user.has_perm("locations.make_live"),

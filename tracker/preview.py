@@ -1,6 +1,9 @@
 """The organisers' staff map: every stop of a revision, and what viewers would see at any route time."""
 
 import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
@@ -11,14 +14,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.great_circle import distance_km
+from lib.instants import iso_z
+from locations.answers import answer_at
 from locations.clock import is_rehearsal, route_now
-from locations.live import LiveRoute, answer_at, revision_route
 from locations.models import Revision
+from locations.public_route import LiveRoute, revision_route
 from locations.sync import live_revision
-from locations.validation import parse_arrival
+from locations.validation import SLEIGH_SPEED_KMH, parse_arrival
 
 # The datetime-local input's own format, with seconds, in UTC.
 INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# The staff map lists this many of a route's fastest hops.
+FASTEST_HOPS = 10
 # The slider runs from this long before the first arrival to this long after the last.
 SLIDER_MARGIN = dt.timedelta(minutes=30)
 
@@ -32,6 +40,30 @@ class PreviewForm(forms.Form):
         input_formats=[INPUT_FORMAT, "%Y-%m-%dT%H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format=INPUT_FORMAT),
     )
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One hop of a route: where from and to, how far in km, how long in seconds, how fast in km/h."""
+
+    start: str
+    end: str
+    km: float
+    seconds: float
+    kmh: float
+
+
+def hop_speeds(route: LiveRoute | None) -> list[Hop]:
+    """Every hop of a route in order, with its great-circle length and the speed its arrivals ask of the sleigh
+    (infinite for two stops at one instant)."""
+    if route is None:
+        return []
+    hops = []
+    for (a, at_a), (b, at_b) in itertools.pairwise(zip(route.stops, route.arrivals, strict=True)):
+        km = distance_km(a["lat"], a["lng"], b["lat"], b["lng"])
+        seconds = (at_b - at_a).total_seconds()
+        hops.append(Hop(a["city"], b["city"], km, seconds, km / seconds * 3600 if seconds > 0 else math.inf))
+    return hops
 
 
 def hop_links(route: LiveRoute | None, visited: int) -> list[tuple[str, str]]:
@@ -62,11 +94,6 @@ def chosen_revision(request: HttpRequest) -> Revision | None:
         raise Http404("No such revision.") from None
 
 
-def iso_utc(moment: dt.datetime) -> str:
-    """An instant as ISO 8601 with Z, to the second, for the page's data attributes."""
-    return moment.astimezone(dt.UTC).strftime(INPUT_FORMAT) + "Z"
-
-
 @permission_required("locations.preview_route", raise_exception=True)
 def route_preview(request: HttpRequest) -> HttpResponse:
     """The staff map: every stop of a revision, and the public answer at the chosen route time."""
@@ -78,6 +105,7 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         if form.is_bound and form.is_valid() and form.cleaned_data["at"] is not None:
             at = form.cleaned_data["at"].astimezone(dt.UTC)
     answer = answer_at(route, at)
+    hops = hop_speeds(route)
     query = {"revision": revision.number} if revision is not None else {}
     context = {
         **admin.site.each_context(request),
@@ -87,9 +115,9 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "at": at,
         "answer": answer.payload,
         "stops": list(route.stops) if route is not None else [],
-        "slider_start": iso_utc(route.arrivals[0] - SLIDER_MARGIN) if route and route.arrivals else "",
-        "slider_end": iso_utc(route.arrivals[-1] + SLIDER_MARGIN) if route and route.arrivals else "",
-        "at_iso": iso_utc(at),
+        "slider_start": iso_z(route.arrivals[0] - SLIDER_MARGIN, "seconds") if route and route.arrivals else "",
+        "slider_end": iso_z(route.arrivals[-1] + SLIDER_MARGIN, "seconds") if route and route.arrivals else "",
+        "at_iso": iso_z(at, "seconds"),
         "now_url": f"{reverse('route_preview_now')}?{urlencode(query)}",
         "trail_url": (
             f"{reverse('api_trail')}?{urlencode({'revision': route.revision, 'upto': answer.visited})}"
@@ -97,6 +125,10 @@ def route_preview(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "links": hop_links(route, answer.visited),
+        "fastest_hops": sorted(hops, key=lambda hop: -hop.kmh)[:FASTEST_HOPS],
+        "rushed_hops": sum(1 for hop in hops if hop.kmh > SLEIGH_SPEED_KMH),
+        "hop_count": len(hops),
+        "sleigh_speed": SLEIGH_SPEED_KMH,
         "rehearsal": is_rehearsal(),
         "route_now": route_now(),
     }
@@ -111,4 +143,4 @@ def route_preview_now(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "at must be an ISO 8601 instant with Z, e.g. 2026-12-24T10:00:00Z."}, status=400)
     revision = chosen_revision(request)
     answer = answer_at(revision_route(revision) if revision is not None else None, at)
-    return JsonResponse(answer.payload | {"at": iso_utc(at)})
+    return JsonResponse(answer.payload | {"at": iso_z(at, "seconds")})

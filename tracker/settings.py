@@ -132,8 +132,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "keepalives_count": 3,
         }
     )
-# Requests for pages (the letter form, the admin) that may use the database at once per process: one thread
-# fewer than the app server's (WEB_THREADS), so a hung database always leaves a thread for the public API
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # scripts/run's server and tasks worker write one file. Write-ahead logging lets readers go on while one
+    # writes; an immediate transaction takes the write lock at BEGIN, so two writers queue for it instead of one
+    # failing at once with "database is locked" (a deferred one cannot wait when it upgrades a read lock); and
+    # the busy timeout (seconds) is how long one waits in that queue.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+# Requests for pages (the letter form, the admin) that may use the database at once per process: half the
+# app server's threads (WEB_THREADS), so a hung database always leaves threads free on a pages server
 # (tracker/bulkhead.py).
 TRACKER_DATABASE_SLOTS = env_int("TRACKER_DATABASE_SLOTS", max(1, env_int("WEB_THREADS", 4) // 2))
 if TRACKER_DATABASE_SLOTS < 1:
@@ -399,6 +411,9 @@ SECURE_CSP = {
 # --- Letters to Santa ----------------------------------------------------------
 # Replies go out as "<persona name>" <LETTERS_FROM_EMAIL>.
 LETTERS_FROM_EMAIL = env_str("LETTERS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# Santa's other addresses (aliases, a persona's own address): mail from them is never a letter, and no reply
+# goes to them. DEFAULT_FROM_EMAIL, LETTERS_FROM_EMAIL and SERVER_EMAIL count without being listed.
+LETTERS_OWN_ADDRESSES = env_list("LETTERS_OWN_ADDRESSES", [])
 # A reply the mail server refuses is tried again RETRIES times, waiting BACKOFF seconds, then 2x, 4x...
 LETTERS_SEND_RETRIES = env_int("LETTERS_SEND_RETRIES", 6)
 LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)

@@ -7,10 +7,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 django_application = get_wsgi_application()
 
-from locations.live import hold_live_route_at_start  # noqa: E402 (needs the settings, as below)
+from locations.live import watch_live_route  # noqa: E402 (as below)
 from tracker.hot_path import HotPath  # noqa: E402 (needs the settings that get_wsgi_application set up)
 
 application = HotPath(django_application)
-# Each worker holds the live route before its first viewer: a worker that first reads it on a viewer's request
-# while the database hangs would hold that request, and the API requests queued behind it, for the whole hang.
-hold_live_route_at_start()
+# Every app server process learns a new live revision within about a second, whether or not requests come.
+watch_live_route()

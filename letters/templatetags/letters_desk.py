@@ -3,6 +3,7 @@
 from django import template
 
 from letters.desk import desk_for
+from letters.inbox import COUNT_CAP
 
 register = template.Library()
 
@@ -13,4 +14,9 @@ def elf_desk(context: template.Context) -> dict:
     user = context["request"].user
     if not user.has_perm("letters.view_letter"):
         return {"desk": None}
-    return {"desk": desk_for(user), "can_claim": user.has_perm("letters.change_letter")}
+    return {
+        "desk": desk_for(user),
+        "can_claim": user.has_perm("letters.change_letter"),
+        "can_export": user.has_perm("letters.export_letter"),
+        "count_cap": COUNT_CAP,
+    }

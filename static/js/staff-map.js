@@ -2,17 +2,25 @@
 // What viewers see is never computed here: each slider value asks the staff endpoint, which calls the same
 // answer code as /api/v1/now. Leaflet and topojson-client are classic scripts loaded before this module.
 
-import { trailLines, wrapLongitude } from "./geo.js";
+import { distanceKm, trailLines, wrapLongitude } from "./geo.js";
+import { isoSeconds } from "./instants.js";
 import { drawCountries } from "./map.js";
 
 const ASK_DELAY_MS = 120;
 
-/** An instant as the page writes it: ISO 8601 UTC to the second with Z. */
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+/** The hop that brought Santa to stop number `visited` (1-based), in words: km, seconds and km/h. */
+function hopWords(stops, visited) {
+  if (visited < 2) {
+    return "";
+  }
+  const [from, to] = [stops[visited - 2], stops[visited - 1]];
+  const km = distanceKm([from.lat, from.lng], [to.lat, to.lng]);
+  const seconds = (Date.parse(to.arrival) - Date.parse(from.arrival)) / 1000;
+  const speed = seconds > 0 ? `${Math.round((km / seconds) * 3600).toLocaleString("en")} km/h` : "at the same instant";
+  return `The hop from ${from.city}: ${Math.round(km).toLocaleString("en")} km in ${seconds} s, ${speed}.`;
 }
 
-function describe(answer, total) {
+function describe(answer, total, stops) {
   const time = answer.at.replace("T", " ").replace("Z", " UTC");
   const parts = [
     `At ${time}: ${answer.status}, ${answer.visited} of ${total} stop${total === 1 ? "" : "s"} visible, ` +
@@ -23,6 +31,10 @@ function describe(answer, total) {
     const place = [current.city, current.region, current.country_name].filter(Boolean).join(", ");
     const local = current.local_arrival ? current.local_arrival.replace("T", " ").slice(0, 16) : "?";
     parts.push(`Santa is in ${place} (arrived ${local} local time).`);
+    const hop = hopWords(stops, answer.visited);
+    if (hop) {
+      parts.push(hop);
+    }
   }
   const hop = answer.next_hop_at?.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC");
   parts.push(hop ? `Next hop at ${hop}.` : "No more hops.");
@@ -75,7 +87,7 @@ function start(root) {
     trail.setLatLngs(trailLines(stops.slice(0, visited)));
     const current = answer.current;
     santa.setLatLng(current ? [current.lat, wrapLongitude(current.lng)] : [80, 0]);
-    said.textContent = describe(answer, stops.length);
+    said.textContent = describe(answer, stops.length, stops);
   }
 
   let pending = null;

@@ -137,11 +137,12 @@ def publish_unchecked(rows: list[list[str]], number: int, changes: dict[str, dic
 # Moments on the sample route (data/sample-route.csv): before take-off, Toronto reached, all done.
 SAMPLE_STATES = {
     # Weeks ahead: 23 days and 5 hours before Santa takes off from Kiritimati.
-    "weeks": dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC),
-    "waiting": dt.datetime(2026, 12, 24, 5, 44, tzinfo=dt.UTC),
-    "flying": dt.datetime(2026, 12, 25, 2, 10, 30, tzinfo=dt.UTC),
-    # Four seconds before Santa leaves Chicago for Toronto.
-    "hop": dt.datetime(2026, 12, 25, 2, 9, 56, tzinfo=dt.UTC),
+    "weeks": dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC),
+    "waiting": dt.datetime(2026, 12, 24, 3, 44, tzinfo=dt.UTC),
+    # A minute and a half after Santa reaches Toronto, at 7:03 pm there; Chicago is next, at 7:07 pm Toronto time.
+    "flying": dt.datetime(2026, 12, 25, 0, 5, 24, tzinfo=dt.UTC),
+    # Four seconds before Santa leaves Washington for Toronto.
+    "hop": dt.datetime(2026, 12, 25, 0, 3, 50, tzinfo=dt.UTC),
     "finished": dt.datetime(2026, 12, 25, 8, 0, tzinfo=dt.UTC),
 }
 

@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 
 from locations.clock import Rehearsal
 from locations.models import Revision
-from locations.sources import read_source
-from locations.sync import publish_table, sync_route
+from locations.sync import sync_route
 
 pytestmark = [pytest.mark.browser]
 
@@ -57,10 +56,12 @@ def restore_organisers_group() -> None:
 def night(sample_route, settings, tmp_path) -> Night:
     """Route clock frozen mid-night, a syncer heartbeat a moment ago, and a held half-length sheet."""
     settings.TRACKER_CLOCK = Rehearsal(start=ROUTE_TIME, anchor=ROUTE_TIME, speed=0.0)
-    sync_route(str(settings.TRACKER_SAMPLE_ROUTE), synced_by="sync_route", every_seconds=60)
-    table = read_source(str(settings.TRACKER_SAMPLE_ROUTE))
-    held = publish_table(dataclasses.replace(table, rows=table.rows[:40]), "sync_route").revision
-    assert held.is_held
+    # The organisers' sheet, half saved: its first 40 rows of the sample's 405, synced by the --every loop.
+    sample = settings.TRACKER_SAMPLE_ROUTE.read_text(encoding="utf-8").splitlines(keepends=True)
+    half_saved = tmp_path / "half-saved.csv"
+    half_saved.write_text("".join(sample[:41]), encoding="utf-8")
+    held = sync_route(str(half_saved), synced_by="sync_route", every_seconds=60).revision
+    assert held.is_sheet and not held.is_live
     restore_organisers_group()
     organiser = User.objects.create_user("holly", password="not-a-real-password", is_staff=True)
     organiser.groups.add(Group.objects.get(name="Organisers"))
@@ -107,8 +108,9 @@ def test_the_night_page(page, site, night):
     page.get_by_role("heading", name="Santa now, as viewers see him").wait_for()
     text = page.inner_text("#content-main")
     assert "sync_route --every is alive" in text
-    assert "Held revisions waiting for you: 1" in text
-    assert f"Revision {night.held.number}" in text
+    assert "Who decides what is live: the sheet" in text
+    assert f"The sheet decides, but its revision, Revision {night.held.number}, is held" in text
+    assert f"Held: Revision {night.held.number}, the sheet's revision" in text
     assert fits_the_width(page)
     check(page, night.folder, "night")
 
@@ -118,13 +120,14 @@ def test_a_revision_with_its_margin_chart(page, site, night):
     chart = page.get_by_role("img", name="Margin before the deadline")
     chart.scroll_into_view_if_needed()
     assert chart.bounding_box()["width"] <= VIEWPORTS[page.viewport_name]["width"]
-    page.get_by_text("Every stop's margin (405)").click()
+    page.get_by_text("Every stop's margin (369)").click()
     check(page, night.folder, "revision", top=page.locator("#margin-heading"))
 
 
 def test_the_revisions_list_fits_the_screen(page, site, night):
     page.goto(f"{site}/admin/locations/revision/")
     assert page.locator("td.field-state", has_text="held").count() == 1
+    assert f"its revision, Revision {night.held.number}, is held" in page.locator(".route-story").inner_text()
     if page.viewport_name == "desktop":
         assert fits_the_width(page)
     check(page, night.folder, "revision-list")
@@ -135,11 +138,11 @@ def test_the_staff_map_answers_the_slider_with_what_viewers_see(page, site, nigh
     page.get_by_role("link", name="Staff map").click()
     answer = page.locator("#staff-map-answer")
     # The page draws every stop, the future included; the seen ones are exactly what /api/v1/now counts.
-    expect(page.locator(".staff-stop")).to_have_count(405)
+    expect(page.locator(".staff-stop")).to_have_count(369)
     public_now = page.evaluate("fetch('/api/v1/now').then((r) => r.json())")
     assert public_now["visited"] > 0
     expect(page.locator(".staff-stop-seen")).to_have_count(public_now["visited"])
-    expect(answer).to_contain_text(f"{public_now['visited']} of 405 stops visible")
+    expect(answer).to_contain_text(f"{public_now['visited']} of 369 stops visible")
 
     slider = page.get_by_role("slider", name="Route time")
     slider.focus()
@@ -148,16 +151,16 @@ def test_the_staff_map_answers_the_slider_with_what_viewers_see(page, site, nigh
     expect(page.locator(".staff-stop-seen")).not_to_have_count(public_now["visited"])
     later = page.locator(".staff-stop-seen").count()
     assert later > public_now["visited"]
-    expect(answer).to_contain_text(f"{later} of 405 stops visible")
+    expect(answer).to_contain_text(f"{later} of 369 stops visible")
     check(page, night.folder, "staff-map")
 
 
 def test_a_held_revisions_confirmation_puts_the_decision_first(page, site, night):
     page.goto(f"{site}/admin/")
     page.get_by_role("link", name="The night on one page").click()
-    page.get_by_role("link", name="Review and make it live").click()
+    page.get_by_role("link", name=f"Let the sheet decide: review Revision {night.held.number}").click()
     page.get_by_role("alert").get_by_text("This takes back what viewers have already seen.").wait_for()
-    button = page.get_by_role("button", name=f"Yes, make Revision {night.held.number} live")
+    button = page.get_by_role("button", name="Yes, let the sheet decide")
     box = button.bounding_box()
     assert box["y"] + box["height"] <= VIEWPORTS[page.viewport_name]["height"], "the buttons are in the first screen"
     check(page, night.folder, "held")
@@ -176,3 +179,25 @@ def test_the_stops_are_filtered_by_a_typed_country(page, site, night):
         table, box = page.locator("#result_list").bounding_box(), page.locator("#changelist").bounding_box()
         assert table["width"] <= box["width"], "every column shows without scrolling the table"
     check(page, night.folder, "stops")
+
+
+def test_a_make_live_pins_and_a_release_lets_the_sheet_decide_on_every_page(page, site, night):
+    held = f"Revision {night.held.number}"
+    page.goto(f"{site}/admin/locations/revision/{night.held.pk}/change/")
+    assert f"{held} is held: it would take back what viewers saw" in page.inner_text("#content-main")
+    page.get_by_role("link", name="Make live and pin").click()
+    page.get_by_role("button", name=f"Yes, make {held} live").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"An organiser decides: {held} is live, pinned by admin:holly")
+
+    page.goto(f"{site}/admin/night/")
+    expect(page.locator(".night-story")).to_contain_text(f"An organiser decides: {held} is live, pinned by admin:holly")
+    expect(page.locator(".night-story")).to_contain_text("It matches the sheet")
+    assert "Held:" not in page.inner_text("#content-main")
+    check(page, night.folder, "night-pinned")
+    page.goto(f"{site}/admin/locations/revision/")
+    assert page.locator("td.field-state").all_inner_texts() == ["live, pinned", ""]
+
+    page.get_by_role("link", name="Let the sheet decide").click()
+    page.get_by_role("button", name="Yes, let the sheet decide").click()
+    expect(page.locator(".route-story")).to_have_text(f"The sheet decides: {held} is live and is the sheet's revision.")
+    assert page.locator("td.field-state").all_inner_texts() == ["live", ""]

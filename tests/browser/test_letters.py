@@ -75,10 +75,10 @@ def test_an_elf_answers_a_letter_in_the_admin_from_login_to_the_delivered_email(
     page.get_by_text("Your map says Toronto is in the US.").wait_for()
     page.get_by_role("button", name="Claim").click()
     page.get_by_text("You claimed this letter").first.wait_for()
-    page.get_by_label("Template").select_option(label="Wrong country apology")
+    page.get_by_label("Template").select_option(label="Wrong country apology (to a child)")
     page.get_by_role("button", name="Use template").click()
     reply_box = page.get_by_label("Reply:", exact=True)
-    assert reply_box.input_value().startswith("Dear Mia Tremblay,")
+    assert reply_box.input_value().startswith("Dear Mia,")
     reply_box.fill(reply_box.input_value() + "\n\nHo ho ho!")
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name="Preview of the reply")
@@ -166,7 +166,7 @@ def test_an_elf_made_with_add_elf_answers_a_german_letter_in_german_to_the_deliv
     page.get_by_text("You claimed this letter").first.wait_for()
     german_first = page.locator("#id_template optgroup").first
     assert german_first.get_attribute("label") == "In German (Deutsch)"
-    page.get_by_label("Template").select_option(label="Thank you for your letter (de)")
+    page.get_by_label("Template").select_option(label="Thank you for your letter (de, to a child)")
     page.get_by_role("button", name="Use template").click()
     assert page.get_by_label("Reply:", exact=True).input_value().startswith("Hallo Lena,\n\nvielen Dank")
     page.get_by_role("button", name="Preview").click()
@@ -236,7 +236,7 @@ def test_the_desk_the_inbox_and_a_letter_with_the_reply_form_pass_axe_at_desktop
         page.screenshot(path=folder / f"admin-inbox-{name}.png", full_page=True)
 
         page.goto(f"{site}/admin/letters/letter/{letter.pk}/change/")
-        page.get_by_label("Template").select_option(label="Your wish list arrived (de)")
+        page.get_by_label("Template").select_option(label="Your wish list arrived (de, to a child)")
         page.get_by_role("button", name="Use template").click()
         page.get_by_role("button", name="Preview").click()
         page.get_by_role("region", name="Preview of the reply").wait_for()
@@ -314,3 +314,75 @@ def test_a_letter_without_spaces_and_a_long_address_leave_every_inbox_column_in_
             assert right <= box["x"] + box["width"] + 1, f"{name}: a letter's status is out of view"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
         context.close()
+
+
+def a_night_of_mail(elf: object) -> None:
+    """The night of 24 December 2026 as the statistics page draws it: letters each hour in several languages
+    and countries, rising to a peak in the evening, a third of them answered within the hour or two."""
+    import datetime as dt
+    import random
+
+    from django.contrib.auth.models import Permission
+
+    elf.user_permissions.add(Permission.objects.get(codename="export_letter"))
+    persona = ElfPersona.objects.get(name="PamElfa")
+    rng = random.Random(24)
+    writers = [("en", "GB"), ("en", "US"), ("de", "DE"), ("fr", "FR"), ("es", "MX"), ("ja", "JP"), ("pl", "PL"),
+               ("it", "IT"), ("nl", "NL"), ("ar", "MA"), ("pt-br", "BR")]  # fmt: skip
+    noon = dt.datetime(2026, 12, 24, 12, tzinfo=dt.UTC)
+    letters = []
+    for hour in range(24):
+        for _ in range(4 + round(30 * max(0.0, 1 - abs(hour - 7) / 8))):
+            language, country = rng.choice(writers[: 3 + hour % len(writers)])
+            received = noon + dt.timedelta(hours=hour, seconds=rng.randint(0, 3599))
+            letters.append(
+                Letter(sender_name="Kid", sender_email=f"kid{len(letters)}@example.org", text="Dear Santa",
+                       language=language, country=country, received=received, source="web", writer="child")
+            )  # fmt: skip
+    Letter.objects.bulk_create(letters)
+    replies = []
+    for letter in Letter.objects.filter(sender_name="Kid")[::3]:
+        created = letter.received + dt.timedelta(minutes=rng.randint(5, 150))
+        replies.append(
+            Reply(letter=letter, persona=persona, author=elf, to_email=letter.sender_email, subject="A letter",
+                  body="Thank you!", created=created, status="sent", message_id=f"<night-{letter.pk}@north.example>")
+        )  # fmt: skip
+    Reply.objects.bulk_create(replies)
+
+
+def test_the_nights_mail_and_the_export_pass_axe_at_desktop_and_phone_sizes(browser, site, elf, tmp_path):
+    call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
+    a_night_of_mail(elf)
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    axe = Axe()
+    reports = {}
+    for name, width, height in VIEWPORTS:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, is_mobile=name == "phone", accept_downloads=True
+        )
+        page = context.new_page()
+        log_in(page, site, "pepper", "not-a-real-password")
+        page.get_by_role("link", name="The night's mail").click()
+        page.get_by_label("Night of").fill("2026-12-24")
+        page.get_by_role("button", name="Show").click()
+        page.get_by_role("heading", name="Letters per hour by language").wait_for()
+        assert page.locator("svg.hour-chart").count() == 3
+        reports[f"statistics-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-statistics-{name}.png", full_page=True)
+
+        page.get_by_role("link", name="Download these letters (CSV)").wait_for()
+        page.goto(f"{site}/admin/letters/letter/export/")
+        page.get_by_label("Replies").check()
+        page.get_by_label("From").fill("2026-12-24")
+        page.get_by_label("To (included)").fill("2026-12-25")
+        reports[f"export-{name}"] = axe.run(page)
+        page.screenshot(path=folder / f"admin-export-{name}.png", full_page=True)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download CSV").click()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert csv_text.startswith("reply,letter,created,status,sent_at,persona,author,")
+        assert csv_text.count("\n") == Reply.objects.count() + 1
+        context.close()
+
+    for where, report in reports.items():
+        assert report.violations_count == 0, f"{where}: {report.generate_report()}"

@@ -193,17 +193,31 @@ class DovecotServer:
             stop_process(self._process)
         self._process = None
 
-    def deliver(self, *messages: bytes) -> None:
-        """Put messages in the user's INBOX through IMAP APPEND, as a mail server would."""
-        import imaplib
+    def deliver(self, *messages: bytes, folder: str = "INBOX") -> None:
+        """Put messages in one of the user's folders (made when missing) through IMAP APPEND, as a mail server would."""
         import ssl
 
+        from imapclient import IMAPClient
+
         context = ssl.create_default_context(cafile=str(self.ca_file))
-        with imaplib.IMAP4_SSL("127.0.0.1", self.port, ssl_context=context, timeout=10) as connection:
-            connection.login(self.user, self.password)
+        with IMAPClient("127.0.0.1", self.port, ssl_context=context, timeout=10) as client:
+            client.login(self.user, self.password)
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
             for raw in messages:
-                status, data = connection.append("INBOX", None, None, raw)
-                assert status == "OK", data
+                client.append(folder, raw)
+
+    def flags(self, folder: str) -> dict[int, tuple[bytes, ...]]:
+        """The flags of every message in FOLDER by UID, as the server keeps them."""
+        import ssl
+
+        from imapclient import IMAPClient
+
+        context = ssl.create_default_context(cafile=str(self.ca_file))
+        with IMAPClient("127.0.0.1", self.port, ssl_context=context, timeout=10) as client:
+            client.login(self.user, self.password)
+            client.select_folder(folder, readonly=True)
+            return {uid: answer[b"FLAGS"] for uid, answer in client.fetch(client.search(), ["FLAGS"]).items()}
 
 
 def dovecot_available() -> bool:

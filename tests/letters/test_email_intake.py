@@ -1,15 +1,19 @@
 """Emailed letters shaped like real mail: any charset, HTML, attachments, duplicates, oversized."""
 
+import importlib
 import io
 import mailbox
 import sys
 from email.message import EmailMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.utils import formataddr
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
+from letters.email_letters import letter_from_email
 from letters.intake import ingest_message
 from letters.models import Letter
 from tests.letters.conftest import emailed_letter_bytes
@@ -148,6 +152,47 @@ def test_the_same_message_id_arriving_twice_is_a_duplicate_even_with_other_heade
     assert Letter.objects.count() == 1
 
 
+def test_another_letter_reusing_a_message_id_is_kept_and_marked_a_reused_id():
+    first = ingest_message(emailed_letter_bytes("<reused@mail.example.net>"))
+    forged = emailed_letter_bytes("<reused@mail.example.net>", sender="Eve <eve@evil.example>")
+
+    second = ingest_message(forged)
+
+    assert (first.outcome, second.outcome) == ("created", "created")
+    assert second.letter != first.letter
+    assert (first.letter.message_id_reused, second.letter.message_id_reused) == (False, True)
+    assert "came before with a different letter" in second.reason
+    assert ingest_message(forged).outcome == "duplicate"
+    assert Letter.objects.count() == 2
+
+
+def test_a_letter_stored_before_content_digests_is_still_recognised_as_a_duplicate():
+    from django.apps import apps
+
+    migration = importlib.import_module("letters.migrations.0008_message_id_reuse")
+    first = ingest_message(emailed_letter_bytes()).letter
+    Letter.objects.filter(pk=first.pk).update(content_sha256="")
+    migration.fill_content_sha256(apps, None)
+
+    again = ingest_message(b"Received: from relay.example.net\r\n" + emailed_letter_bytes())
+
+    assert again.outcome == "duplicate"
+    assert again.letter == first
+
+
+def test_the_database_holds_one_letter_per_message_id_and_content_whoever_races():
+    # Two ingests racing past the duplicate check meet this constraint; the loser reads the winner's letter.
+    first = ingest_message(emailed_letter_bytes()).letter
+    copy = letter_from_email(b"Received: from relay.example.net\r\n" + emailed_letter_bytes())
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    copy.sender_email, copy.content_sha256 = "eve@evil.example", "another letter's digest"
+    copy.save()
+
+    assert Letter.objects.filter(message_id=first.message_id).count() == 2
+
+
 def twenty_megabyte_message() -> bytes:
     """A letter with a 20 MB video attached, as a proud parent might send."""
     message = EmailMessage()
@@ -195,7 +240,6 @@ def test_an_unknown_charset_is_read_as_utf8_rather_than_refused():
         (b"", "The message is empty."),
         (b"just some words, not an email", "not an email message"),
         (b"Subject: no sender\r\n\r\nHello\r\n", "no From address"),
-        (b"From: not an address\r\n\r\nHello\r\n", "is not a valid email address"),
         (b"From: a@example.com\r\nSubject: x\r\n\r\n   \r\n", "no text to read"),
     ],
 )
@@ -272,7 +316,7 @@ def test_invisible_characters_are_taken_out_of_emailed_letters_as_out_of_the_for
             "Love from us &#x1f469;&#x200d;&#x1f467;</p>"
         )
     message = MIMEText(body, subtype, "utf-8")
-    message["From"] = '"Eve\u202egnp.exe" <rlo@example.org>'
+    message["From"] = formataddr(("Eve\u202egnp.exe", "rlo@example.org"))  # the name encoded, the address not
     message["Subject"] = "\ufeffMy\u200b wishes\u2060"
     message["Message-ID"] = f"<invisible-{subtype}@example.org>"
 
@@ -281,3 +325,31 @@ def test_invisible_characters_are_taken_out_of_emailed_letters_as_out_of_the_for
     assert letter.sender_name == "Evegnp.exe"
     assert letter.subject == "My wishes"
     assert letter.text == "Dear Santa, please a doll. Love from us \U0001f469\u200d\U0001f467"
+
+
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        ("Cher Père Noël", "latin-1"),
+        ("Lieber Weihnachtsmann, ich wünsche mir einen Schlitten. Grüße, Jörg", "latin-1"),
+        ("Querido Papá Noel: un camión, ¡gracias!", "cp1252"),
+        ("Caro Babbo Natale, vorrei un\u2019altra bambola… grazie!", "cp1252"),
+        # Other scripts still read right when no charset is named: the detector's reading is cleaner.
+        ("Дорогой Дед Мороз, я хочу велосипед.", "koi8-r"),
+        ("Дорогой Дед Мороз, я хочу велосипед.", "cp1251"),
+        ("サンタさん、じてんしゃがほしいです。", "shift_jis"),
+        ("عزيزي بابا نويل، أريد دراجة.", "cp1256"),
+        ("Drogi Mikołaju, proszę o rower. Zażółć gęślą jaźń.", "cp1250"),
+        ("Cher Père Noël", "utf-8"),
+    ],
+)
+def test_8bit_text_with_no_charset_is_read_in_the_charset_it_was_written_in(text, charset):
+    raw = b"From: kid@example.org\r\nSubject: hi\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text.encode(charset)
+
+    assert ingest_message(raw).letter.text == text
+
+
+def test_an_8bit_subject_with_no_charset_anywhere_is_read_as_latin1():
+    raw = "From: kid@example.org\r\nSubject: Père Noël\r\n\r\nHello\r\n".encode("latin-1")
+
+    assert ingest_message(raw).letter.subject == "Père Noël"

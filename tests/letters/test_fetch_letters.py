@@ -1,5 +1,7 @@
 """fetch_letters against Debian's Dovecot on loopback over TLS: each message once, nothing lost on a drop."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -157,3 +159,36 @@ def test_a_missing_or_unsafe_mailbox_url_is_refused_before_connecting(settings, 
 
     with pytest.raises(CommandError, match=message):
         call_command("fetch_letters")
+
+
+@pytest.mark.parametrize(
+    "folder", ["Lettres au Père Noël", "Письма Деду Морозу", "サンタへの手紙", 'Santa "Desk" \\ 2026']
+)
+def test_a_folder_named_in_any_script_or_with_quotes_is_read(imap_settings, dovecot, folder):
+    dovecot.deliver(letter(1), letter(2), folder=folder)
+    dovecot.deliver(letter(3))  # INBOX holds another letter, which this mailbox must not take
+    imap_settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/{quote(folder)}"
+
+    call_command("fetch_letters")
+
+    assert sorted(Letter.objects.values_list("message_id", flat=True)) == [
+        "<imap-1@mail.example.net>",
+        "<imap-2@mail.example.net>",
+    ]
+    assert MailboxState.objects.get().mailbox == f"imaps://elfmail@127.0.0.1:{dovecot.port}/{folder}"
+
+
+def test_a_folder_that_does_not_exist_is_a_clear_command_error(imap_settings, dovecot):
+    imap_settings.LETTERS_IMAP_URL = f"imaps://127.0.0.1:{dovecot.port}/{quote('Brèves')}"
+
+    with pytest.raises(CommandError, match=r"/Brèves: fetching stopped.*Mailbox doesn't exist"):
+        call_command("fetch_letters")
+
+
+def test_fetching_leaves_every_message_unread_on_the_server(imap_settings, dovecot):
+    dovecot.deliver(letter(1))
+
+    call_command("fetch_letters")
+
+    assert Letter.objects.count() == 1
+    assert b"\\Seen" not in dovecot.flags("INBOX")[1]

@@ -10,7 +10,7 @@ from django.test import override_settings
 from letters.intake import ingest_message
 from letters.mail_text import text_from_bytes
 from letters.models import Letter, OriginalEmail, QuarantinedMessage
-from tests.letters.hostile_mail import case, encoded_word_subject, many_headers, nested_multipart
+from tests.letters.hostile_mail import CASES, case, encoded_word_subject, many_headers, nested_multipart
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,65 @@ def test_a_letter_longer_than_100000_characters_keeps_the_start_and_says_where_t
     assert letter.text.startswith("Dear Santa, Dear Santa,")
     assert letter.dropped_attachments == "(the text went on for 19999 more characters: see the original email)"
     assert bytes(letter.original_email.raw) == raw
+
+
+def test_h01_a_line_break_encoded_in_the_from_name_is_quarantined_and_nobody_is_written_to(capsys):
+    path = str(CASES / "h01-from-encoded-newline-cc.eml")
+
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("ingest_email", path)
+
+    assert exit_status.value.code == 1
+    assert Letter.objects.count() == 0
+    entry = QuarantinedMessage.objects.get()
+    assert "The From header" in entry.reason
+    assert "hides a line break in an encoded word" in entry.reason
+    assert bytes(entry.raw) == case("h01-from-encoded-newline-cc.eml")
+    assert f"{path}: quarantined: quarantined as #{entry.pk}: The From header" in capsys.readouterr().err
+
+
+def test_h02_a_second_letter_reusing_a_message_id_is_stored_and_marked_not_dropped(capsys):
+    call_command("ingest_email", str(CASES / "h02a-first-letter.eml"), str(CASES / "h02b-other-letter-same-id.eml"))
+
+    ana, tom = Letter.objects.order_by("pk")
+    assert (ana.sender_email, ana.text, ana.message_id_reused) == (
+        "ana@example.org",
+        "Querido Santa, quiero una pelota.",
+        False,
+    )
+    assert (tom.sender_email, tom.text, tom.message_id_reused) == (
+        "tom@example.org",
+        "Dear Santa, I would like a telescope.",
+        True,
+    )
+    assert ana.message_id == tom.message_id == "<same-id@phone.example>"
+    output = capsys.readouterr().out
+    assert f"created letter {tom.pk} from tom@example.org (its Message-ID <same-id@phone.example> came before" in output
+    assert output.endswith("2 created, 0 duplicates, 0 automatic, 0 refused, 0 quarantined.\n")
+
+
+def test_h02_the_same_letter_again_under_that_message_id_is_still_a_duplicate():
+    ingest_message(case("h02a-first-letter.eml"))
+    ingest_message(case("h02b-other-letter-same-id.eml"))
+    relayed = b"Received: from relay.example.net by mx.example.org\r\n" + case("h02b-other-letter-same-id.eml")
+
+    assert ingest_message(case("h02a-first-letter.eml")).outcome == "duplicate"
+    assert ingest_message(relayed).outcome == "duplicate"
+    assert Letter.objects.count() == 2
+
+
+def test_h03_latin1_text_with_no_charset_is_read_as_latin1():
+    letter = ingest_message(case("h03-latin1-8bit-no-charset.eml")).letter
+
+    assert letter.text == "Querido Papá Noel: un camión, ¡gracias!"
+
+
+@override_settings(DEFAULT_FROM_EMAIL="santa@example.org", LETTERS_FROM_EMAIL="santa@example.org")
+def test_h04_santas_own_reply_coming_back_is_never_a_letter(capsys):
+    call_command("ingest_email", str(CASES / "h04-santas-reply-comes-back.eml"))
+
+    assert Letter.objects.count() == 0
+    assert QuarantinedMessage.objects.count() == 0
+    output = capsys.readouterr().out
+    assert "automatic, An automatic message (Santa's own mail (From: santa@example.org" in output
+    assert output.endswith("0 created, 0 duplicates, 1 automatic, 0 refused, 0 quarantined.\n")

@@ -191,6 +191,6 @@ def test_bulk_reply_answers_each_open_letter_and_skips_the_rest_with_reasons(
     assert [letter for letter, _ in result.skipped] == [claimed_by_other, spam]
     assert "jingle claimed this letter" in result.skipped[0][1]
     assert "already spam" in result.skipped[1][1]
-    assert result.replies[0].body.startswith("Dear Mia Tremblay,\n\nYou were right: Toronto is in Canada")
+    assert result.replies[0].body.startswith("Dear Mia,\n\nYou were right: Toronto is in Canada")
     assert result.replies[1].body.startswith("Dear Aroha,")
     assert all(reply.template == apology for reply in result.replies)

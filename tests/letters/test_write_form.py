@@ -23,6 +23,7 @@ THANKS = "/en/letters/thanks/"
 def letter_data(**changes: str) -> dict[str, str]:
     """A valid submission, as a child fills the form in."""
     return {
+        "writer": "child",
         "name": "Aroha",
         "email": "aroha@example.co.nz",
         "message": "Dear Santa, please bring a kite. I have been good!",

@@ -1,12 +1,17 @@
-"""Google Sheets for the route's tests: the fake Google on loopback, a service account, and gspread's session to it."""
+"""The route's tests: the route clock stopped mid-night; Google Sheets faked on loopback, with a service account and
+gspread's session to it."""
 
+import datetime as dt
 import json
+from collections.abc import Iterator
 
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from locations.clock import Rehearsal
+from locations.live import forget_live_route
 from locations.sheets import authorized_session
 from tests.fake_sheets import FakeGoogle
 
@@ -57,3 +62,17 @@ def sheets(settings, google, service_account_file):
     settings.TRACKER_SHEETS_TIMEOUT = 5.0
     settings.TRACKER_ROUTE_WORKSHEET = ""
     return google.route_into(authorized_session(token_transport=google.route_into(requests.Session())))
+
+
+# 16:00 UTC on Christmas Eve: Kiritimati, Auckland, Sydney and Kathmandu are due; Toronto (02:00 on the 25th) not.
+MID_NIGHT = dt.datetime(2026, 12, 24, 16, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def mid_night(settings) -> Iterator[dt.datetime]:
+    """The route clock stopped at MID_NIGHT, the configured night left to the route, the live route forgotten."""
+    settings.TRACKER_CLOCK = Rehearsal(start=MID_NIGHT, anchor=MID_NIGHT, speed=0.0)
+    settings.TRACKER_ROUTE_NIGHT = None
+    forget_live_route()
+    yield MID_NIGHT
+    forget_live_route()

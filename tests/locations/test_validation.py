@@ -295,7 +295,7 @@ def test_every_code_in_the_brief_is_known():
         "out_of_order", "duplicate_time", "duplicate_column", "arrival_mismatch", "dst_change", "unsupported_zone",
         "no_stops",
     }  # fmt: skip
-    assert set(WARNING_CODES) == {"duplicate_stop", "country_alias"}
+    assert set(WARNING_CODES) == {"duplicate_stop", "country_alias", "impossible_hop"}
 
 
 def test_notes_stay_on_the_checked_stop_for_the_server_only():
@@ -567,3 +567,37 @@ def test_a_zone_timezonefinder_knows_and_pytz_does_not_is_a_finding_not_a_traceb
     assert [stop.city for stop in report.stops] == ["London"]
     with_local = check(local(kyiv, "UA", "", "2026-12-24 21:00"), header=LOCAL_HEADER)
     assert codes(with_local.errors) == [(2, "timezone", "unsupported_zone")]
+
+
+def test_a_hop_faster_than_the_sleigh_is_an_impossible_hop_warning_not_an_error():
+    # Auckland to Sydney is 2,156 km: 6 min 29 s at 20,000 km/h. Five minutes is too fast; seven is not.
+    report = validate_route(
+        route_table(
+            [
+                ["Auckland", "", "NZ", "-36.8485", "174.7633", "2026-12-24T08:00:00Z", "", "", ""],
+                ["Sydney", "", "AU", "-33.8688", "151.2093", "2026-12-24T08:05:00Z", "", "", ""],
+                ["Melbourne", "", "AU", "-37.8136", "144.9631", "2026-12-24T08:12:00Z", "", "", ""],
+            ]
+        ),
+        night=dt.date(2026, 12, 24),
+    )
+
+    assert report.errors == []
+    assert len(report.stops) == 3
+    [hop] = report.warnings
+    assert (hop.row, hop.column, hop.code, hop.value) == (3, "arrival", "impossible_hop", "2026-12-24T08:05:00Z")
+    assert hop.message == (
+        "Sydney: 2,156 km from Auckland (row 2) in 5 min 00 s, 25,871 km/h; the sleigh flies at most 20,000 km/h, "
+        "so this hop needs 6 min 29 s. Move the stop later, or the one before earlier."
+    )
+
+
+def test_a_faster_sleigh_makes_the_same_hop_possible():
+    table = route_table(
+        [
+            ["Auckland", "", "NZ", "-36.8485", "174.7633", "2026-12-24T08:00:00Z", "", "", ""],
+            ["Sydney", "", "AU", "-33.8688", "151.2093", "2026-12-24T08:05:00Z", "", "", ""],
+        ]
+    )
+
+    assert validate_route(table, night=dt.date(2026, 12, 24), speed_kmh=30_000).warnings == []

@@ -40,6 +40,7 @@ class LetterWriter:
             {
                 "csrfmiddlewaretoken": self.csrf,
                 "token": token or secrets.token_urlsafe(24),
+                "writer": "child",
                 "name": "Aroha",
                 "email": email or f"{secrets.token_hex(4)}@example.org",
                 "message": text,

@@ -202,3 +202,20 @@ def test_odd_query_strings_cannot_grow_what_is_kept(live, time_machine):
         _answer(hot, RequestFactory().get(f"/api/v1/now?n={number}").environ)
 
     assert 0 < len(hot.rendered) <= MEMO_SHAPES
+
+
+def test_every_middleware_in_the_settings_is_replayed_or_says_why_not(settings):
+    from tracker.hot_path import LEAVES_ALONE, REPLAYED, replayed_middleware
+
+    assert set(settings.MIDDLEWARE) <= REPLAYED | set(LEAVES_ALONE)
+    assert not REPLAYED & set(LEAVES_ALONE)
+    assert replayed_middleware() == [path for path in settings.MIDDLEWARE if path in REPLAYED]
+
+
+def test_a_middleware_nobody_considered_stops_the_hot_path_from_starting(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.gzip.GZipMiddleware"]
+
+    with pytest.raises(ImproperlyConfigured, match="GZipMiddleware"):
+        HotPath(WSGIHandler())

@@ -106,11 +106,13 @@ def test_held_revisions_and_warnings_wait_on_the_night_page(client, organiser, s
     rows[2][2] = "AUS"  # a country_alias warning
     live = publish_table(route_table(rows), "test").revision
     held = publish_table(route_table(small_route[:1]), "test").revision
-    assert held.is_held
+    assert held.is_sheet and not held.is_live
     client.force_login(organiser)
     content = client.get(URL).content.decode()
-    assert "Held revisions waiting for you: 1" in content
-    assert reverse("admin:locations_revision_make_live", args=[held.pk]) in content
+    assert "Who decides what is live: the sheet" in content
+    assert f"The sheet decides, but its revision, Revision {held.number}, is held: it would take back" in content
+    assert reverse("admin:locations_revision_change", args=[held.pk]) in content
+    assert reverse("admin:locations_revision_release") in content
     assert "Warnings of the live revision: 1" in content and "country_alias" in content
     assert f'<a href="/admin/locations/revision/{live.pk}/change/">Revision {live.number}</a> is live' in content
 

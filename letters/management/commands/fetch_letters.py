@@ -1,10 +1,10 @@
 """manage.py fetch_letters [--every SECONDS]: take new letters from the IMAP mailbox in LETTERS_IMAP_URL."""
 
-import imaplib
 import ssl
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from imapclient.exceptions import IMAPClientError
 
 from letters.imap import fetch_new_letters, mailbox_from_settings
 from lib.every import add_every_option, repeat_every
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         def one_round() -> None:
             try:
                 report = fetch_new_letters(mailbox)
-            except (imaplib.IMAP4.error, OSError, ssl.SSLError, EOFError) as exc:
+            except (IMAPClientError, OSError, ssl.SSLError, EOFError) as exc:
                 # Letters stored before the failure stay stored; the next round goes on from there.
                 raise CommandError(f"{mailbox.key}: fetching stopped: {exc!r}. Nothing taken so far is lost.") from None
             for refusal in report.refused:

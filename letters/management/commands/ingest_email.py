@@ -64,7 +64,10 @@ class Command(BaseCommand):
                 intake: Intake = ingest_message(raw, origin=label)
                 counts[intake.outcome] += 1
                 if intake.outcome == "created":
-                    self.stdout.write(f"{label}: created letter {intake.letter.pk} from {intake.letter.sender_email}")
+                    note = f" ({intake.reason})" if intake.reason else ""
+                    self.stdout.write(
+                        f"{label}: created letter {intake.letter.pk} from {intake.letter.sender_email}{note}"
+                    )
                 elif intake.outcome in ("duplicate", "automatic"):
                     self.stdout.write(f"{label}: {intake.outcome}, {intake.reason}")
                 else:

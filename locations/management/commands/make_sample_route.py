@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from lib.instants import iso_z
 from locations.sample import CONTINENT_NAMES, build_sample_route
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(stops)} stops: {continents}.")
         for label, stop in (("First", stops[0]), ("Last", stops[-1])):
             self.stdout.write(
-                f"{label}: {stop.place.city}, {stop.place.country} at {stop.arrival:%Y-%m-%dT%H:%M:%SZ}, "
+                f"{label}: {stop.place.city}, {stop.place.country} at {iso_z(stop.arrival, 'seconds')}, "
                 f"{stop.local_arrival:%H:%M} local ({stop.zone})."
             )
         if options["check"]:

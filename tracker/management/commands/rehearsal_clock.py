@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lib.instants import iso_z
 from locations.clock import wall_now
 from locations.live import live_route
 
@@ -32,6 +33,6 @@ class Command(BaseCommand):
         # Wall seconds become route seconds at the rehearsal's speed; a frozen clock waits at the lead itself.
         start = route.arrivals[0] - dt.timedelta(seconds=options["lead"] * (options["speed"] or 1))
         anchor = wall_now().replace(microsecond=0)
-        self.stdout.write(f"export TRACKER_CLOCK_START={start:%Y-%m-%dT%H:%M:%SZ}")
-        self.stdout.write(f"export TRACKER_CLOCK_ANCHOR={anchor:%Y-%m-%dT%H:%M:%SZ}")
+        self.stdout.write(f"export TRACKER_CLOCK_START={iso_z(start, 'seconds')}")
+        self.stdout.write(f"export TRACKER_CLOCK_ANCHOR={iso_z(anchor, 'seconds')}")
         self.stdout.write(f"export TRACKER_CLOCK_SPEED={options['speed']:g}")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0007_reply_lease"),
+        ("letters", "0011_templates_for_grown_ups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
