@@ -1,6 +1,8 @@
 """Forms: the public letter to Santa, and the elves' reply, bulk-reply, export and statistics forms."""
 
 import datetime as dt
+import re
+import secrets
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +24,11 @@ MAX_NAME_LENGTH = 100
 def country_choices() -> list[tuple[str, str]]:
     """The country list in the active language, after a blank choice; called on each use, so per request."""
     return [("", gettext("I'd rather not say")), *country_names_in(translation.to_locale(translation.get_language()))]
+
+
+def new_form_token() -> str:
+    """A fresh random token for one letter form (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
 
 
 class ExportForm(forms.Form):
@@ -146,6 +153,10 @@ class LetterForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    # A random token per form shown (new_form_token), stored unique with the letter: the same form sent again
+    # after a timeout is recognised and stored once. A page from before the token existed sends none.
+    token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Labels sit above their fields and many are questions: no colon after "How old are you? (optional)".
         kwargs.setdefault("label_suffix", "")
@@ -161,6 +172,11 @@ class LetterForm(forms.Form):
         if not name:
             raise forms.ValidationError(EMPTY_NAME)
         return name
+
+    def clean_token(self) -> str:
+        """The form's token, or '' for a missing or malformed one (the letter is then simply not deduplicated)."""
+        token = self.cleaned_data["token"]
+        return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else ""
 
     def clean_message(self) -> str:
         """A letter needs words, not just spaces or invisible characters."""

@@ -33,6 +33,11 @@ class Intake:
 # --- The public form ------------------------------------------------------------------------------
 
 
+def web_letter_received(form_token: str) -> bool:
+    """Whether the letter of the form with FORM_TOKEN is already stored ('' is never). Raises DatabaseError."""
+    return bool(form_token) and Letter.objects.filter(form_token=form_token).exists()
+
+
 def receive_web_letter(
     name: str,
     email: str,
@@ -42,20 +47,31 @@ def receive_web_letter(
     language: str,
     writer: str = "",
     child_name: str = "",
+    form_token: str = "",
 ) -> Letter:
-    """Store a letter written on the public form; WRITER says who wrote it (a Writer value, '' when not asked),
-    CHILD_NAME the child's first name a grown-up gave. A child's own name is its name as written."""
-    return Letter.objects.create(
-        source=Letter.Source.WEB,
-        writer=writer,
-        child_name=child_name.strip() if writer == Writer.GROWN_UP else "",
-        sender_name=name.strip(),
-        sender_email=email.strip(),
-        text=message.strip(),
-        age=age,
-        country=country,
-        language=language,
-    )
+    """Store a letter written on the public form, once per FORM_TOKEN: the same form sent again (a retry after
+    a timeout, two clicks) gives the letter already stored. WRITER says who wrote it (a Writer value, '' when
+    not asked), CHILD_NAME the child's first name a grown-up gave. Raises DatabaseError when the database fails."""
+    fields = {
+        "source": Letter.Source.WEB,
+        "writer": writer,
+        "child_name": child_name.strip() if writer == Writer.GROWN_UP else "",
+        "sender_name": name.strip(),
+        "sender_email": email.strip(),
+        "text": message.strip(),
+        "age": age,
+        "country": country,
+        "language": language,
+        "form_token": form_token,
+    }
+    try:
+        with transaction.atomic():
+            return Letter.objects.create(**fields)
+    except IntegrityError:
+        if not form_token:
+            raise
+        # The same form, sent twice at once: the other request stored it.
+        return Letter.objects.get(form_token=form_token)
 
 
 # --- Email ----------------------------------------------------------------------------------------------

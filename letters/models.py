@@ -69,6 +69,9 @@ class Letter(models.Model):
     enclosed_from = models.CharField(max_length=300, blank=True, help_text="The forwarded letter's From")
     enclosed_date = models.DateTimeField(null=True, blank=True, help_text="The forwarded letter's Date")
     forwarding_note = models.TextField(blank=True, help_text="What the person forwarding the letter wrote")
+    # Web form only: the random token of the form it was written on, so that sending the same form again (a
+    # retry after a timeout) never stores the letter twice.
+    form_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-received"]
@@ -94,6 +97,9 @@ class Letter(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["raw_sha256"], condition=~Q(raw_sha256=""), name="letter_unique_raw_sha256"
+            ),
+            models.UniqueConstraint(
+                fields=["form_token"], condition=~Q(form_token=""), name="letter_unique_form_token"
             ),
         ]
 

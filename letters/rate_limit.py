@@ -62,17 +62,35 @@ def _count(key: str, window: int) -> int:
     return _count_in(_local_counts, key, window)
 
 
-def check_web_letter(email: str, client_ip: str) -> RateLimited | None:
-    """Count one letter from EMAIL's mailbox and CLIENT_IP; the limit it goes over, or None (0 means no limit)."""
+def _checks(email: str, client_ip: str) -> list[tuple[str, str, int, int]]:
+    """(cache key, what is counted, limit, window in seconds) for each limit a letter counts against."""
     # Hashed, so no cache ever holds a child's address.
     mailbox_key = "letters:rate:email:" + hashlib.sha256(mailbox(email).encode()).hexdigest()
-    checks = [
+    return [
         (mailbox_key, "email address", settings.LETTERS_RATE_LIMIT, settings.LETTERS_RATE_WINDOW),
         (f"letters:rate:ip:{client_ip}", "internet address", settings.LETTERS_RATE_LIMIT_PER_IP,
          settings.LETTERS_RATE_WINDOW_PER_IP),
     ]  # fmt: skip
+
+
+def check_web_letter(email: str, client_ip: str) -> RateLimited | None:
+    """Count one letter from EMAIL's mailbox and CLIENT_IP; the limit it goes over, or None (0 means no limit)."""
     over = None
-    for key, counted, limit, window in checks:
+    for key, counted, limit, window in _checks(email, client_ip):
         if limit and _count(key, window) > limit and over is None:
             over = RateLimited(counted, limit, window)
     return over
+
+
+def give_back_web_letter(email: str, client_ip: str) -> None:
+    """Take back the count check_web_letter made for a letter that could not be stored: a failed try never
+    counts against the writer. A count whose window ended meanwhile is left alone."""
+    store = cache if time.monotonic() >= _shared_paused_until else _local_counts
+    for key, _counted, limit, _window in _checks(email, client_ip):
+        if not limit:
+            continue
+        try:
+            if store.get(key):
+                store.decr(key)
+        except (ValueError, RedisError, OSError):
+            pass  # the window ended, or the shared cache failed since: nothing left to give back there

@@ -156,6 +156,9 @@ def live_route() -> LiveRoute | None:
 
     Only the first request of a process (and the first after make_live in this process) reads the database
     itself; when it cannot, a held route is served on and LiveRouteUnavailable is raised when there is none.
+    One request reads at a time, and while it reads the others serve the held route rather than wait: on a
+    hung database that reader waits with its connection, and requests queued behind it would take every
+    thread of the process, the API's too. With no route held they wait TRACKER_LIVE_CHECK_TIMEOUT at most.
     A copy older than LIVE_CHECK_SECONDS (a hung check, or a process without a timer) wakes the watcher.
     """
     global _held
@@ -164,7 +167,15 @@ def live_route() -> LiveRoute | None:
         if time.monotonic() - held.checked >= LIVE_CHECK_SECONDS:
             _ask_for_check()
         return held.route
-    with _held_lock:
+    if held.route is not None:
+        reading = _held_lock.acquire(blocking=False)
+    else:
+        reading = _held_lock.acquire(timeout=settings.TRACKER_LIVE_CHECK_TIMEOUT)
+    if not reading:
+        if held.route is None:
+            raise LiveRouteUnavailable("another request of this process is still asking the database")
+        return held.route
+    try:
         held = _held
         if held.current:
             return held.route
@@ -180,6 +191,8 @@ def live_route() -> LiveRoute | None:
             route = held.route
         _held = _Held(route, time.monotonic(), current=True)
         return route
+    finally:
+        _held_lock.release()
 
 
 def viewer_delay_seconds() -> int:

@@ -1,9 +1,13 @@
 """Shared fixtures: a small real route, organisers and elves come from here."""
 
+import secrets
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 
 from locations.table import RouteTable, make_rows
+from tests.processes import postgres_database as fresh_postgres_database
 
 ROUTE_HEADER = ["city", "region", "country", "latitude", "longitude", "arrival", "presents", "fact", "notes"]
 
@@ -59,3 +63,14 @@ def plain_static_files(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """The name of a fresh PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+    name = f"tracker_outage_{secrets.token_hex(4)}"
+    with fresh_postgres_database(POSTGRES, name):
+        yield name

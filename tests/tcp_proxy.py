@@ -60,7 +60,18 @@ class TcpProxy:
     def _listen(self) -> None:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        # While refusing, a client retrying a connection to this loopback port can be given the port itself as
+        # its own (TCP's self-connect) and hold it until it gives up: wait for it, boundedly.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                listener.bind(("127.0.0.1", self.port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    listener.close()
+                    raise
+                time.sleep(0.1)
         listener.listen(64)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()

@@ -46,6 +46,13 @@ def dockerfile_command() -> list[str]:
     return json.loads(lines[0].removeprefix("CMD "))
 
 
+def healthcheck_command(service: str, port: int) -> list[str]:
+    """The compose service's healthcheck command as it runs in the container, asking the app server on PORT."""
+    test = compose()["services"][service]["healthcheck"]["test"]
+    assert test[:2] == ["CMD", "python"], test
+    return [sys.executable, *(argument.replace("localhost:8000", f"localhost:{port}") for argument in test[2:])]
+
+
 def varnish_parameters() -> list[str]:
     """The compose file's varnishd arguments without those that only make sense in the container."""
     command = compose()["services"]["varnish"]["command"]
@@ -174,13 +181,23 @@ def prepare_origin(tmp_path: Path, rows: list[list[str]], lead_seconds: float, s
 def start_app_server(origin: Origin, tmp_path: Path, name: str, **env: str) -> tuple[subprocess.Popen, int, Path]:
     """One app server as compose runs it (the Dockerfile's command) on a free port: process, port, log."""
     port = free_port()
+    process, log = start_night_process(
+        origin, tmp_path, name, dockerfile_command(), **({"WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"} | env)
+    )
+    return process, port, log
+
+
+def start_night_process(
+    origin: Origin, tmp_path: Path, name: str, command: list[str], **env: str
+) -> tuple[subprocess.Popen, Path]:
+    """COMMAND (an app server, or a compose service's `manage.py` command) with the origin's settings and ENV,
+    in its own session, its output in tmp_path/NAME.log: process, log."""
     log = tmp_path / f"{name}.log"
-    settings = origin.env | {"WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"} | env
     with log.open("w") as out:
         process = subprocess.Popen(
-            dockerfile_command(), cwd=ROOT, env=settings, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=ROOT, env=origin.env | env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    return process, port, log
+    return process, log
 
 
 def start_varnish(

@@ -59,6 +59,15 @@ def time_view(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 (Django pas
     return response
 
 
+def clock_header() -> str:
+    """The route clock as `now` answers name it to the cache, which answers /api/v1/time itself from its own
+    clock with them (deploy/varnish/tracker.vcl; docs/api.md): route time = start + (wall - anchor) * speed,
+    START and ANCHOR in Unix seconds (both 0 in real time), SPEED as the time answer writes it."""
+    rehearsal = settings.TRACKER_CLOCK
+    start, anchor = (0.0, 0.0) if rehearsal is None else (rehearsal.start.timestamp(), rehearsal.anchor.timestamp())
+    return f"start={start:.6f};anchor={anchor:.6f};speed={clock_speed()!r}"  # repr is how JSON writes a float
+
+
 def hop_wall_seconds(next_hop: dt.datetime | None) -> str | None:
     """The wall moment of `next_hop` as Unix seconds with three decimals, never after it; None when there is
     no next hop or the clock never reaches it. A cache uses it to keep an answer to the millisecond of the hop
@@ -118,6 +127,7 @@ def now_view(request: HttpRequest, *, state: NowState | None = None) -> HttpResp
     response["ETag"] = answer.etag
     if (hop := hop_wall_seconds(answer.next_hop_at)) is not None:
         response["Tracker-Next-Hop"] = hop
+    response["Tracker-Clock"] = clock_header()
     # Given a response, it returns a 304, a 412 or that response; its hint says it may return None.
     return get_conditional_response(request, etag=answer.etag, response=response) or response
 

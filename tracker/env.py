@@ -63,6 +63,16 @@ def env_float(name: str, default: float) -> float:
     return number
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of CHOICES (any case, returned in lower case); raises ImproperlyConfigured for anything else."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value.lower()
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """A comma-separated list setting."""
     value = _raw(name)

@@ -51,6 +51,8 @@ LEAVES_ALONE = {
     "django.contrib.auth.middleware.AuthenticationMiddleware": "the views never read request.user",
     "django.contrib.messages.middleware.MessageMiddleware": "the views never read or add a message",
     "axes.middleware.AxesMiddleware": "answers only a locked-out login",
+    "tracker.form_bodies.readable_form_charset": "answers only a form POST in a charset it cannot read",
+    "tracker.bulkhead.DatabaseSlotsMiddleware": "the API's views are in NO_DATABASE_VIEWS: never take a slot",
 }
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from locations.clock import rehearsal_from_environment
-from tracker.env import env_bool, env_float, env_int, env_list, env_str
+from tracker.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: hashed static files need no policy; every page and API answer gets SECURE_CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a request body: a form in a charset Django cannot read is a clear 400, not a 500.
+    "tracker.form_bodies.readable_form_charset",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, whose trailing-slash redirect resolves URLs that need the language active.
     "tracker.languages.UrlLanguageMiddleware",
@@ -66,6 +68,9 @@ MIDDLEWARE = [
     # Outside CSRF's middleware, so it sees the cookie CSRF sets: scoped to /letters/ or /admin/, not the site.
     "tracker.cookies.scoped_csrf_cookie",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Pages hold one of TRACKER_DATABASE_SLOTS while they run, so a hung database never holds every thread;
+    # after CSRF's check, so a forged form is refused before it waits for a slot.
+    "tracker.bulkhead.DatabaseSlotsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,11 +107,33 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is tried (one round trip) before a request reuses it: after the database went away
+        # and came back, the first request opens a new one rather than failing on the dead one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that refuses or hangs must fail a connection attempt quickly, not after the kernel's minutes.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    # Bulkheads against a slow, locked or vanished database (docs/operations.md, "A night with outages"): a new
+    # connection gives up after CONNECT_TIMEOUT seconds, the server ends a statement after STATEMENT_TIMEOUT, a
+    # wait for a lock after LOCK_TIMEOUT and a transaction left idle after IDLE_TIMEOUT (0: no limit), and TCP
+    # keepalives find a connection whose peer went away while it sat in the pool.
+    _postgres_timeouts = {
+        "statement_timeout": env_float("DATABASE_STATEMENT_TIMEOUT", 10.0),
+        "lock_timeout": env_float("DATABASE_LOCK_TIMEOUT", 3.0),
+        "idle_in_transaction_session_timeout": env_float("DATABASE_IDLE_TIMEOUT", 30.0),
+    }
+    if min(_postgres_timeouts.values()) < 0:
+        raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT, _LOCK_TIMEOUT and _IDLE_TIMEOUT must be 0 or more")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
+            "options": " ".join(f"-c {name}={round(seconds * 1000)}" for name, seconds in _postgres_timeouts.items()),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # scripts/run's server and tasks worker write one file. Write-ahead logging lets readers go on while one
     # writes; an immediate transaction takes the write lock at BEGIN, so two writers queue for it instead of one
@@ -119,6 +146,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# Requests for pages (the letter form, the admin) that may use the database at once per process: half the
+# app server's threads (WEB_THREADS), so a hung database always leaves threads free on a pages server
+# (tracker/bulkhead.py).
+TRACKER_DATABASE_SLOTS = env_int("TRACKER_DATABASE_SLOTS", max(1, env_int("WEB_THREADS", 4) // 2))
+if TRACKER_DATABASE_SLOTS < 1:
+    raise ImproperlyConfigured("TRACKER_DATABASE_SLOTS must be at least 1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -191,7 +224,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the hashed files that whitenoise serves (the image collects them at build time).
+STATIC_ROOT = Path(env_str("TRACKER_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # The map's npm packages (package.json; scripts/setup-env.sh runs npm ci) are collected and hashed like our own.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -256,12 +290,37 @@ AXES_LOCKOUT_CALLABLE = "tracker.admin_door.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would print before every management command's output
 
+# Every log line carries its time (UTC, ISO 8601), level and logger; LOG_FORMAT=json writes one JSON object a
+# line for a log collector (python-json-logger), with the same fields.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"()": "tracker.logs.UtcFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "tracker.logs.UtcJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Error reports (unhandled exceptions and ERROR log lines) go to Sentry, or a service that speaks its protocol,
+# only when SENTRY_DSN is set. No request bodies, cookies or addresses are sent: letters are children's words.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", ENVIRONMENT),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0,
+    )
 
 # --- The route -------------------------------------------------------------
 # The organisers' Google Sheet: its key or URL. Blank means the sample route in data/.
@@ -306,6 +365,13 @@ TRACKER_CACHE_CAP = env_int("TRACKER_CACHE_CAP", 60)
 # Seconds the background "which revision is live" check may wait on the database before the outage is
 # logged; viewers never wait on it (locations/live.py serves the revision it holds).
 TRACKER_LIVE_CHECK_TIMEOUT = env_float("TRACKER_LIVE_CHECK_TIMEOUT", 2.0)
+# The long-running commands (sync_route --every, fetch_letters --every, run_worker) wait this long after the
+# first failed try in an outage of the database, Redis or a mail server, twice as long after each next one, up
+# to the longest (lib/every.py Backoff).
+OUTAGE_RETRY_FIRST_SECONDS = env_float("OUTAGE_RETRY_FIRST_SECONDS", 1.0)
+OUTAGE_RETRY_LONGEST_SECONDS = env_float("OUTAGE_RETRY_LONGEST_SECONDS", 60.0)
+if not 0 < OUTAGE_RETRY_FIRST_SECONDS <= OUTAGE_RETRY_LONGEST_SECONDS:
+    raise ImproperlyConfigured("OUTAGE_RETRY_FIRST_SECONDS must be above 0 and at most OUTAGE_RETRY_LONGEST_SECONDS")
 
 # --- The map ---------------------------------------------------------------------
 # Real map tiles (an https URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the
@@ -357,6 +423,8 @@ LETTERS_SEND_BACKOFF = env_float("LETTERS_SEND_BACKOFF", 30.0)
 # run by `manage.py run_worker` at start and every SWEEP_INTERVAL seconds, queues it again.
 LETTERS_SEND_LEASE = env_float("LETTERS_SEND_LEASE", 600.0)
 LETTERS_SWEEP_INTERVAL = env_float("LETTERS_SWEEP_INTERVAL", 60.0)
+# run_worker writes its heartbeat to the cache this often; /readyz calls it late after three missed beats.
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 10.0)
 if LETTERS_SEND_LEASE <= 0 or LETTERS_SWEEP_INTERVAL <= 0:
     raise ImproperlyConfigured("LETTERS_SEND_LEASE and LETTERS_SWEEP_INTERVAL must be above 0")
 # The public form: at most RATE_LIMIT letters per mailbox (a household with several children) in RATE_WINDOW

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from tracker import api, night, offline, preview
+from tracker import api, health, night, offline, preview
 from tracker.map import map_page
 
 # The API and the admin have one address for everyone; the pages people read carry their language
@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/time", api.time_view, name="api_time"),
     path("api/v1/now", api.now_view, name="api_now"),
     path("api/v1/trail", api.trail_view, name="api_trail"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Before admin.site.urls, whose catch-all would otherwise answer 404 for it.
     path("admin/night/", admin.site.admin_view(night.night_page), name="night"),
     path("admin/route-preview/", admin.site.admin_view(preview.route_preview), name="route_preview"),

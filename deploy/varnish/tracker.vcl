@@ -5,7 +5,8 @@
 #     for it (never hit-for-miss), and no query string or cookie makes a copy of its own.
 #   - never an expired answer while the origin is healthy: an expired `now` is a stop from before the hop.
 #   - while the origin is sick or failing, the last answer for its stale-if-error window.
-#   - /api/v1/time is never cached (no-store): every viewer syncs to the origin's clock.
+#   - /api/v1/time is answered here from the cache's own clock and the route clock the origin names on `now`
+#     (Tracker-Clock), never cached (no-store); from the origin only when no `now` answer is at hand.
 #   - hashed static files are kept for their year; pages marked no-store, private or with cookies never are.
 
 import std;
@@ -25,8 +26,22 @@ sub vcl_recv {
         set req.http.X-Forwarded-Proto = "http";
     }
     if (req.restarts == 0) {
-        # Only this file may ask for a stale answer (see vcl_synth), never a client.
+        # Only this file may ask for a stale answer (see vcl_synth) or set the clock headers, never a client.
         unset req.http.X-Tracker-Stale-If-Error;
+        unset req.http.X-Tracker-Time;
+        unset req.http.X-Tracker-Time-From-Origin;
+        unset req.http.X-Tracker-Clock;
+    }
+    if (req.url ~ "^/api/v1/time(\?|$)" && !req.http.X-Tracker-Time-From-Origin) {
+        # The clock is answered here, from the cache's own clock (kept by NTP, as Tracker-Next-Hop assumes),
+        # so that no page load reaches the origin for it and a viewer can set the clock while the origin is
+        # down. The origin names its route clock on every `now` answer (Tracker-Clock): look `now` up, as
+        # every viewer does, and answer from its clock in vcl_deliver and vcl_synth.
+        set req.http.X-Tracker-Time = "1";
+        set req.url = "/api/v1/now";
+        # A 304 would carry no clock: the answer is always a whole one.
+        unset req.http.If-None-Match;
+        unset req.http.If-Modified-Since;
     }
     if (req.url ~ "^/api/v1/now(\?|$)") {
         # The answer depends on the clock alone: a query string or a cookie must not split the cache.
@@ -34,6 +49,7 @@ sub vcl_recv {
         unset req.http.Cookie;
         unset req.http.Authorization;
     } elsif (req.url ~ "^/api/v1/time(\?|$)") {
+        # Only when no `now` answer named the clock (vcl_deliver): the origin's own clock.
         set req.url = "/api/v1/time";
         unset req.http.Cookie;
         unset req.http.Authorization;
@@ -41,6 +57,11 @@ sub vcl_recv {
     } elsif (req.url ~ "^/(api/v1/trail\?|static/)" || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/(\?|$)") {
         # The trail, the static files and the map page in each language (/de/) set no cookie and read none.
         unset req.http.Cookie;
+    }
+    if (req.method != "GET" && req.method != "HEAD" || req.url ~ "^/admin/" || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/letters/") {
+        # The pages that write or wait on the database have app servers of their own (origin.vcl): in one
+        # server's thread pool, requests queue first come, first served, and the API would wait behind them.
+        set req.backend_hint = pages.backend();
     }
     if (req.http.X-Tracker-Stale-If-Error) {
         # A fetch just failed: only the object's own grace (the origin's stale-if-error) limits it.
@@ -126,6 +147,10 @@ sub vcl_backend_error {
 }
 
 sub vcl_synth {
+    if (req.http.X-Tracker-Time && req.http.X-Tracker-Clock && resp.status == 200) {
+        call tracker_time;
+        return (deliver);
+    }
     if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")
         && (req.url == "/api/v1/now" || req.url ~ "^/(api/v1/trail\?|static/)"
             || req.url ~ "^/[a-z]{2,3}(-[a-z0-9]+)?/(\?|$)")) {
@@ -144,7 +169,56 @@ sub vcl_synth {
 }
 
 sub vcl_deliver {
+    if (req.http.X-Tracker-Time) {
+        if (resp.status == 200 && resp.http.Tracker-Clock ~ "^start=-?[0-9]+(\.[0-9]+)?;anchor=-?[0-9]+(\.[0-9]+)?;speed=[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$") {
+            # The headers every answer of the origin carries, as `now` carried them (the same middleware).
+            set req.http.X-Tracker-Clock = resp.http.Tracker-Clock;
+            set req.http.X-Tracker-Frame-Options = resp.http.X-Frame-Options;
+            set req.http.X-Tracker-CSP = resp.http.Content-Security-Policy;
+            set req.http.X-Tracker-Nosniff = resp.http.X-Content-Type-Options;
+            set req.http.X-Tracker-Referrer-Policy = resp.http.Referrer-Policy;
+            set req.http.X-Tracker-COOP = resp.http.Cross-Origin-Opener-Policy;
+            set req.http.X-Tracker-HSTS = resp.http.Strict-Transport-Security;
+            return (synth(200, "OK"));
+        }
+        # No `now` answer names the clock (the origin is down and nothing is kept, or an older origin): ask
+        # the origin's /api/v1/time as before.
+        set req.http.X-Tracker-Time-From-Origin = "1";
+        unset req.http.X-Tracker-Time;
+        set req.url = "/api/v1/time";
+        return (restart);
+    }
+    # The clock is for this file (vcl_synth), not for viewers.
+    unset resp.http.Tracker-Clock;
     # Age stays: a browser keeps the answer for max-age minus Age, so never past the hop.
     unset resp.http.Via;
     unset resp.http.X-Varnish;
+}
+
+sub tracker_time {
+    # tracker/api.py time_view's answer, byte for byte in format: route time = start + (wall - anchor) * speed
+    # from the origin's Tracker-Clock, in whole milliseconds rounded down; the ISO form has milliseconds only
+    # when they are not 0 (locations.live.iso_z).
+    set req.http.X-Tracker-Ms = std.integer(real=1000 * (
+        std.real(regsub(req.http.X-Tracker-Clock, "^start=([^;]+);.*$", "\1"), 0)
+        + (std.real(time=now) - std.real(regsub(req.http.X-Tracker-Clock, "^.*;anchor=([^;]+);.*$", "\1"), 0))
+        * std.real(regsub(req.http.X-Tracker-Clock, "^.*;speed=(.+)$", "\1"), 1)));
+    set req.http.X-Tracker-Seconds = regsub(req.http.X-Tracker-Ms, "[0-9]{3}$", "");
+    set req.http.X-Tracker-Fraction = regsub(req.http.X-Tracker-Ms, "^.*([0-9]{3})$", ".\1");
+    if (req.http.X-Tracker-Fraction == ".000") {
+        set req.http.X-Tracker-Fraction = "";
+    }
+    set resp.http.Content-Type = "application/json";
+    set resp.http.Cache-Control = "no-store";
+    set resp.http.X-Frame-Options = req.http.X-Tracker-Frame-Options;
+    set resp.http.Content-Security-Policy = req.http.X-Tracker-CSP;
+    set resp.http.X-Content-Type-Options = req.http.X-Tracker-Nosniff;
+    set resp.http.Referrer-Policy = req.http.X-Tracker-Referrer-Policy;
+    set resp.http.Cross-Origin-Opener-Policy = req.http.X-Tracker-COOP;
+    if (req.http.X-Tracker-HSTS) {
+        set resp.http.Strict-Transport-Security = req.http.X-Tracker-HSTS;
+    }
+    set resp.body = {"{"now":""} + std.strftime(std.time(integer=std.integer(req.http.X-Tracker-Seconds, 0)),
+        "%Y-%m-%dT%H:%M:%S") + req.http.X-Tracker-Fraction + {"Z","now_ms":"} + req.http.X-Tracker-Ms
+        + {","speed":"} + regsub(req.http.X-Tracker-Clock, "^.*;speed=(.+)$", "\1") + "}";
 }

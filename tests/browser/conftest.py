@@ -84,8 +84,8 @@ def site(
     varnish = None
     try:
         if os.environ.get("TRACKER_BROWSER_THROUGH_CACHE") == "1":
-            # The shipped cache in front of the test server (both of origin.vcl's app servers point at it).
-            varnish, port, workdir = start_varnish(tmp_path_factory.mktemp("cache"), [thread.port, thread.port])
+            # The shipped cache in front of the test server (every one of origin.vcl's app servers points at it).
+            varnish, port, workdir = start_varnish(tmp_path_factory.mktemp("cache"), [thread.port] * 3)
             os.environ["TRACKER_BROWSER_CACHE_DIR"] = str(workdir)
             # The cache's health probe asks /api/v1/now between tests too, so the server may read the database.
             with django_db_blocker.unblock():

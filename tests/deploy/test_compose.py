@@ -7,7 +7,7 @@ from django.core.management import get_commands, load_command_class
 
 from tests.topology import COMPOSE, VARNISH_DIR, compose, dockerfile_command, origin_vcl, varnish_parameters
 
-APP_SERVERS = ("app1", "app2")
+APP_SERVERS = ("app1", "app2", "pages1")
 
 
 def _services() -> dict:
@@ -50,15 +50,17 @@ def test_the_tests_start_varnish_with_the_compose_files_and_parameters():
         if option == "-s" or (option == "-p" and not value.startswith("vcl_path=")):
             assert value in parameters
     # Only the host and port of each backend differ on loopback.
-    assert origin_vcl([8101, 8102]).replace("127.0.0.1", "app").replace('"8101"', '"8000"').replace(
-        '"8102"', '"8000"'
-    ) == (VARNISH_DIR / "origin.vcl").read_text().replace('"app1"', '"app"').replace('"app2"', '"app"')
+    local = origin_vcl([8101, 8102, 8103]).replace("127.0.0.1", "app")
+    for port in ("8101", "8102", "8103"):
+        local = local.replace(f'"{port}"', '"8000"')
+    shipped = (VARNISH_DIR / "origin.vcl").read_text()
+    assert local == shipped.replace('"app1"', '"app"').replace('"app2"', '"app"').replace('"pages1"', '"app"')
 
 
 def test_the_night_processes_are_real_commands_documented_in_operations():
     operations = (COMPOSE.parent.parent / "docs" / "operations.md").read_text()
     commands = get_commands()
-    for name in ("migrate", "worker", "sync", "letters"):
+    for name in ("migrate", "worker", "sync", "letters", "jobs"):
         command = _services()[name]["command"]
         assert command[:2] == ["python", "manage.py"]
         parser = load_command_class(commands[command[2]], command[2]).create_parser("manage.py", command[2])

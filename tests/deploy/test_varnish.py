@@ -68,7 +68,9 @@ def topology(tmp_path: Path):
     try:
         for process, port, log in servers:
             wait_for(f"http://127.0.0.1:{port}/api/v1/time", process, log)
-        varnish, port, _workdir = start_varnish(tmp_path, [port for _process, port, _log in servers])
+        # The pages' pool (pages1) is app1 here: these tests are about the viewers' answers.
+        ports = [port for _process, port, _log in servers]
+        varnish, port, _workdir = start_varnish(tmp_path, [*ports, ports[0]])
         wait_for(f"http://127.0.0.1:{port}/api/v1/now", varnish, tmp_path / "varnish.log")
         yield origin, port, [log for _process, _port, log in servers]
     finally:

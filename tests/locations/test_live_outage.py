@@ -3,19 +3,14 @@
 import datetime as dt
 import http.client
 import json
-import secrets
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.browser.map_pages import hop_rows
-from tests.processes import postgres_database
+from tests.conftest import POSTGRES
 from tests.tcp_proxy import TcpProxy
 from tests.topology import prepare_origin, start_app_server, stop, wait_for
 
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 OUTAGE_SECONDS = 15
 # After an outage the viewers keep asking this long; a check in the background finds the database back.
 RECOVERY_SECONDS = 4
@@ -34,27 +29,19 @@ def _ask(port: int, path: str) -> tuple[int, dict]:
         connection.close()
 
 
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A fresh PostgreSQL database for one origin, dropped afterwards."""
-    name = f"tracker_outage_{secrets.token_hex(4)}"
-    with postgres_database(POSTGRES, name):
-        yield name
-
-
 def _due(rows: list[list[str]], at: dt.datetime) -> int:
     return sum(1 for row in rows if dt.datetime.fromisoformat(row[5]) <= at)
 
 
-def test_now_and_time_keep_answering_while_the_database_refuses_then_hangs(database, tmp_path: Path):
+def test_now_and_time_keep_answering_while_the_database_refuses_then_hangs(postgres_database, tmp_path: Path):
     rows = hop_rows()
-    origin = prepare_origin(tmp_path, rows, lead_seconds=4, speed=SPEED, DATABASE_URL=f"{POSTGRES}/{database}")
+    origin = prepare_origin(tmp_path, rows, lead_seconds=4, speed=SPEED, DATABASE_URL=f"{POSTGRES}/{postgres_database}")
     proxy = TcpProxy(5432).start()
     server, port, log = start_app_server(
         origin,
         tmp_path,
         "app",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{proxy.port}/{postgres_database}",
         DATABASE_CONNECT_TIMEOUT="1",
         TRACKER_LIVE_CHECK_TIMEOUT="1",
     )

@@ -44,4 +44,4 @@ class Command(BaseCommand):
                     "in the admin."
                 )
 
-        repeat_every(every, one_round, self.stderr)
+        repeat_every(every, one_round, self.stderr, doing="The letter fetch (fetch_letters --every)")

@@ -2,13 +2,16 @@
 
 import logging
 import threading
+from time import sleep
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django_tasks_db.management.commands import db_worker
 
+from letters.heartbeat import beat_worker
 from letters.sending import recover_stranded_replies
+from lib.every import OUTAGE_ERRORS, Backoff
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +27,42 @@ def sweep() -> None:
         connection.close()  # this thread's own connection
 
 
+def wait_for_database(backoff: Backoff) -> None:
+    """Return once the database answers a query, waiting between tries as BACKOFF says."""
+    while True:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except OUTAGE_ERRORS as error:
+            sleep(backoff.failed(error))
+        else:
+            backoff.worked()
+            return
+
+
 def sweep_every(interval: float, stop: threading.Event) -> None:
     """Sweep every INTERVAL seconds until STOP is set."""
     while not stop.wait(interval):
         sweep()
 
 
+def beat_every(interval: float, stop: threading.Event) -> None:
+    """Write the worker's heartbeat (tracker.health) every INTERVAL seconds until STOP is set; a cache outage
+    only leaves /readyz saying the beat is late."""
+    while True:
+        try:
+            beat_worker()
+        except OUTAGE_ERRORS as error:
+            logger.debug("The worker's heartbeat could not be written: %s", error)
+        if stop.wait(interval):
+            return
+
+
 class Command(db_worker.Command):
     help = (
         "Run the background worker (django-tasks-db's db_worker, same options) and sweep for replies whose "
         "worker died while sending: at start and every LETTERS_SWEEP_INTERVAL seconds, a reply whose lease "
-        "ran out is queued again."
+        "ran out is queued again. Survives an outage of the database: waits with backoff and carries on."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,7 +72,20 @@ class Command(db_worker.Command):
             threading.Thread(
                 target=sweep_every, args=(settings.LETTERS_SWEEP_INTERVAL, stop), name="reply-sweep", daemon=True
             ).start()
+            threading.Thread(
+                target=beat_every, args=(settings.WORKER_HEARTBEAT_SECONDS, stop), name="heartbeat", daemon=True
+            ).start()
+        backoff = Backoff("The worker (run_worker)")
         try:
-            super().handle(*args, **options)
+            while True:
+                try:
+                    super().handle(*args, **options)
+                    return
+                except OUTAGE_ERRORS as error:
+                    # db_worker ends on any database error but a locked SQLite; the night needs it back.
+                    if options["batch"]:
+                        raise
+                    sleep(backoff.failed(error))
+                    wait_for_database(backoff)
         finally:
             stop.set()

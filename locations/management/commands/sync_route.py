@@ -47,4 +47,4 @@ class Command(BaseCommand):
                 raise CommandError(f"{result.outcome}: {result.message}")
             self.stdout.write(f"{result.outcome}: {result.message}")
 
-        repeat_every(every, one_round, self.stderr)
+        repeat_every(every, one_round, self.stderr, doing="The route sync (sync_route --every)")
