@@ -80,7 +80,7 @@ def shoot(browser: "Browser", url: str, prepare: Callable[[str], None], folder: 
             page = context.new_page()
             page.goto(f"{url}/en/")
             page.wait_for_selector(f"#tracker[data-status={shot.status}]", state="attached", timeout=15_000)
-            page.wait_for_selector("path.land", state="attached", timeout=15_000)
+            page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=15_000)
             if shot.mid_hop:
                 visited = page.get_attribute("#tracker", "data-visited")
                 page.wait_for_function(
