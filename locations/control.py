@@ -132,7 +132,7 @@ def compared_with_live(live: Revision | None, revision: Revision, now: dt.dateti
     if live is None:
         return f"Viewers saw no route before: all {revision.stops.count()} stops are new to them. {timing}".strip()
     diff = diff_revisions(live, revision, now)
-    counts = change_counts(diff) if not diff.is_empty or not timing else "only names, facts or presents changed"
+    counts = change_counts(diff)
     if went_live:
         sentence = f"Compared with {live}, which viewers saw until now: {counts}."
         return f"{sentence} {timing}" if timing else sentence

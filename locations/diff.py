@@ -1,4 +1,5 @@
-"""What changed between two revisions: stops added, removed, moved, retimed or given another country."""
+"""What changed between two revisions: stops added, removed, renamed, moved, retimed, given another country,
+or another region, fact or number of presents."""
 
 import datetime as dt
 import enum
@@ -24,6 +25,9 @@ class ChangeKind(enum.StrEnum):
     MOVED = "moved"
     RETIMED = "retimed"
     COUNTRY_CHANGED = "country changed"
+    RENAMED = "renamed"
+    # What the card says beside the name: the region, the fact (in any language) and the presents.
+    DETAILS_CHANGED = "details changed"
 
 
 KIND_ORDER = {kind: position for position, kind in enumerate(ChangeKind)}
@@ -41,6 +45,13 @@ class StopState:
     latitude: float
     longitude: float
     arrival: dt.datetime
+    presents: int | None = None
+    fact: str = ""
+    facts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def details(self) -> tuple[object, ...]:
+        """The fields the card shows beside the name and place."""
+        return (self.region, self.presents, self.fact, sorted(self.facts.items()))
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,10 @@ class StopChange:
         if self.kind is ChangeKind.RETIMED:
             minutes = (new.arrival - old.arrival).total_seconds() / 60
             return f"arrival {_utc(old.arrival)} → {_utc(new.arrival)} ({minutes:+.0f} min)"
+        if self.kind is ChangeKind.RENAMED:
+            return f"named {old.city!r} → {new.city!r}"
+        if self.kind is ChangeKind.DETAILS_CHANGED:
+            return _details_summary(old, new)
         return f"{describe(old.country)} → {describe(new.country)}"
 
 
@@ -197,7 +212,9 @@ def stop_states(revision: Revision) -> list[StopState]:
     rows = (
         Stop.objects.filter(revision=revision)
         .order_by("index")
-        .values_list("index", "row", "city", "region", "country", "latitude", "longitude", "arrival")
+        .values_list(
+            "index", "row", "city", "region", "country", "latitude", "longitude", "arrival", "presents", "fact", "facts"
+        )
     )
     return [StopState(*row) for row in rows]
 
@@ -216,6 +233,8 @@ def match_stops(
         (lambda s: (_fold(s.city), s.country, _fold(s.region)), _always),
         (lambda s: (_fold(s.city), s.country), _always),
         (lambda s: (_fold(s.city), _fold(s.region)), _plausible_country_fix),
+        # A stop whose name was corrected (Berlin to Berlin-Mitte) stays where it was, in its country.
+        (lambda s: (s.country,), _same_place),
     ]
     for key, accept in passes:
         found, old, new = _pair_by(old, new, key, accept)
@@ -234,6 +253,10 @@ def compare(old: StopState, new: StopState, now: dt.datetime) -> list[StopChange
         changes.append(StopChange(ChangeKind.RETIMED, old, new, visible))
     if old.country != new.country:
         changes.append(StopChange(ChangeKind.COUNTRY_CHANGED, old, new, visible))
+    if _fold(old.city) != _fold(new.city):
+        changes.append(StopChange(ChangeKind.RENAMED, old, new, visible))
+    if old.details() != new.details():
+        changes.append(StopChange(ChangeKind.DETAILS_CHANGED, old, new, visible))
     return changes
 
 
@@ -271,6 +294,25 @@ def _plausible_country_fix(old: StopState, new: StopState) -> bool:
     if old.region.strip():
         return True
     return distance_km(old.latitude, old.longitude, new.latitude, new.longitude) <= RECOUNTRY_RADIUS_KM
+
+
+def _same_place(old: StopState, new: StopState) -> bool:
+    return distance_km(old.latitude, old.longitude, new.latitude, new.longitude) <= MOVE_TOLERANCE_KM
+
+
+def _details_summary(old: StopState, new: StopState) -> str:
+    """'presents 370 → 400; fact changed' for the fields the card shows beside the name."""
+    parts = []
+    if old.region != new.region:
+        parts.append(f"region {old.region or '(none)'!r} → {new.region or '(none)'!r}")
+    if old.presents != new.presents:
+        parts.append(f"presents {old.presents} → {new.presents}")
+    if old.fact != new.fact:
+        parts.append("fact changed")
+    changed = sorted(code for code in old.facts.keys() | new.facts.keys() if old.facts.get(code) != new.facts.get(code))
+    if changed:
+        parts.append(f"fact in {', '.join(changed)} changed")
+    return "; ".join(parts)
 
 
 def _fold(text: str) -> str:

@@ -207,6 +207,7 @@ def solve_journey(
         order=order,
         arrivals=arrivals,
         dropped=[node for node in range(count) if node not in placed],
-        solutions=found[0],
-        stopped_by_safety_net=found[0] < solutions and elapsed >= safety_seconds,
+        # The callback also counts the starting journey, which the work limit does not.
+        solutions=max(0, found[0] - 1),
+        stopped_by_safety_net=found[0] - 1 < solutions and elapsed >= safety_seconds,
     )

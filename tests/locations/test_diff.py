@@ -213,3 +213,24 @@ def test_a_ten_thousand_stop_diff_takes_two_queries_and_finds_the_one_change():
     assert len(queries) == 2
     assert kinds(diff) == [("retimed", "Place 7000")]
     assert diff.unchanged == 9_999
+
+
+@pytest.mark.django_db
+def test_a_renamed_stop_and_a_changed_fact_or_count_are_each_named_with_whether_viewers_saw_it():
+    kiritimati = ["Kiritimati", "Line Islands", "KI", "1.98487", "-157.47502", "2026-12-24T04:00:00+00:00"]
+    toronto = ["Toronto", "Ontario", "CA", "43.6532", "-79.3832", "2026-12-25T02:10:00+00:00"]
+    old = stored_revision(1, [[*kiritimati, "370", "A coral atoll.", ""], [*toronto, "1100000", "", ""]])
+    fixed_toronto = ["Toronto-Centre", *toronto[1:]]
+    new = stored_revision(
+        2, [[*kiritimati, "400", "The first place to see Christmas Eve.", ""], [*fixed_toronto, "1100000", "", ""]]
+    )
+
+    diff = diff_revisions(old, new, dt.datetime(2026, 12, 24, 12, tzinfo=dt.UTC))
+
+    assert [(change.kind, change.stop.city, change.visible) for change in diff.changes] == [
+        (ChangeKind.DETAILS_CHANGED, "Kiritimati", True),
+        (ChangeKind.RENAMED, "Toronto-Centre", False),
+    ]
+    assert diff.changes[0].summary == "presents 370 → 400; fact changed"
+    assert diff.changes[1].summary == "named 'Toronto' → 'Toronto-Centre'"
+    assert diff.counts[ChangeKind.ADDED] == diff.counts[ChangeKind.REMOVED] == 0

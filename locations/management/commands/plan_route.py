@@ -24,7 +24,7 @@ from locations.planning import (
     route_csv,
 )
 from locations.sources import read_source
-from locations.table import SourceError
+from locations.table import SourceError, column_name
 from locations.validation import Finding
 
 # A group of findings or left-out places names this many, then says how many more.
@@ -104,6 +104,8 @@ class Command(BaseCommand):
         except SourceError as exc:
             raise CommandError(str(exc)) from None
         places = read_places(table, night)
+        if any(column_name(header) in ("arrival", "local arrival") for header in table.headers):
+            self.stderr.write("The places' arrival times are set aside: the planner gives every stop its arrival.")
         self.report_findings("warning", places.warnings)
         self.report_findings("error", places.errors)
         if not places.places:
@@ -127,7 +129,8 @@ class Command(BaseCommand):
         self.report_unplaced(plan.unplaced)
         net = " (stopped by the time safety net: another run may differ)" if plan.stopped_by_safety_net else ""
         self.stderr.write(
-            f"{len(plan.stops)} stops planned, {len(plan.unplaced)} left out, {plan.total_km:,.0f} km in all "
+            f"{len(plan.stops)} stops planned, {len(plan.unplaced) + len({f.row for f in places.errors})} left out, "
+            f"{plan.total_km:,.0f} km in all "
             f"(night {night:%Y-%m-%d}, deadline {deadline}), {plan.solutions:,} solutions in "
             f"{time.monotonic() - began:.0f} s{net}."
         )
