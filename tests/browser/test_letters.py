@@ -386,3 +386,14 @@ def test_the_nights_mail_and_the_export_pass_axe_at_desktop_and_phone_sizes(brow
 
     for where, report in reports.items():
         assert report.violations_count == 0, f"{where}: {report.generate_report()}"
+
+
+def test_the_childs_name_is_asked_only_when_a_grown_up_writes(page, site):
+    page.goto(f"{site}/en/letters/write/")
+    child_name = page.locator(".field-child")
+
+    assert child_name.is_hidden()
+    page.locator("input[name='writer'][value='grown_up']").check()
+    assert child_name.is_visible()
+    page.locator("input[name='writer'][value='child']").check()
+    assert child_name.is_hidden()

@@ -58,7 +58,7 @@ def test_the_night_shows_santa_as_viewers_see_him_and_the_next_hop(client, organ
     response = client.get(URL)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Flying: stop 2 of 5." in content
+    assert "On his way: at stop 2 of 5." in content
     assert "Auckland, Auckland, New Zealand" in content
     assert "in 3 min" in content and "at 10:00:00 UTC: stop 3, Sydney, Australia." in content
     assert "arrived 21:00 local time (Pacific/Auckland)" in content
