@@ -1,7 +1,9 @@
 """Shared fixtures: a small real route, organisers and elves come from here."""
 
+import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -74,3 +76,21 @@ def postgres_database() -> Iterator[str]:
     name = f"tracker_outage_{secrets.token_hex(4)}"
     with fresh_postgres_database(POSTGRES, name):
         yield name
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium for the whole session, for every test that drives a browser (tests/browser, tests/outages):
+    Playwright's sync API may run only once at a time in a thread. Each test opens its own contexts."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: scripts/ensure-system-packages.sh installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread, which Django would take for async code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
