@@ -180,10 +180,9 @@ class RevisionAdmin(ReadOnlyAdmin):
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Revision | None = None) -> bool:
-        # Deleting the live revision would leave viewers with no route at all.
-        if obj is not None and obj.is_live:
-            return False
-        return super().has_delete_permission(request, obj)
+        # Revisions are the night's history: what viewers saw and who decided it. None is deleted, the live one
+        # least of all (viewers would have no route); the Delete button only ever led to a refusal.
+        return False
 
     @admin.display(description="state", ordering="-is_live", empty_value="")
     def state(self, obj: Revision) -> str:

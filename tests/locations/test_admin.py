@@ -172,11 +172,13 @@ def test_revision_fields_cannot_be_changed(organiser_client, two_revisions):
     assert first.source == "test.csv"
 
 
-def test_nobody_can_delete_the_live_revision(admin_client, organiser_client, two_revisions):
+def test_nobody_can_delete_a_revision_and_no_page_offers_to(admin_client, organiser_client, two_revisions):
     first, second = two_revisions
-    assert admin_client.get(reverse("admin:locations_revision_delete", args=[second.pk])).status_code == 403
-    assert admin_client.get(reverse("admin:locations_revision_delete", args=[first.pk])).status_code == 200
-    assert organiser_client.get(reverse("admin:locations_revision_delete", args=[first.pk])).status_code == 403
+    for revision in (first, second):
+        assert admin_client.get(reverse("admin:locations_revision_delete", args=[revision.pk])).status_code == 403
+        assert organiser_client.get(reverse("admin:locations_revision_delete", args=[revision.pk])).status_code == 403
+        page = admin_client.get(reverse("admin:locations_revision_change", args=[revision.pk])).content.decode()
+        assert reverse("admin:locations_revision_delete", args=[revision.pk]) not in page
 
 
 def test_sync_now_asks_for_confirmation_and_a_get_changes_nothing(organiser_client, route_csv):
