@@ -179,6 +179,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             )
         )
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Revision | None = None) -> bool:
         # Revisions are the night's history: what viewers saw and who decided it. None is deleted, the live one
         # least of all (viewers would have no route); the Delete button only ever led to a refusal.
