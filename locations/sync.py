@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from locations.clock import route_now
 from locations.control import RELEASE_HOW, compared_with_live, current_control, make_live
@@ -122,7 +123,8 @@ def publish_table(
     if not report.ok:
         return SyncResult(
             SyncRun.Outcome.INVALID,
-            f"{len(report.errors)} error(s) in {table.source}; nothing was stored and the live route is unchanged.",
+            f"{len(report.errors)} {ngettext('error', 'errors', len(report.errors))} in {table.source}; nothing was "
+            "stored and the live route is unchanged.",
             report=report,
         )
     checksum = table_checksum(table)
