@@ -44,7 +44,7 @@ def test_sync_route_with_errors_leaves_the_live_revision_alone(tmp_path, small_r
     call_command("sync_route", str(source))
     small_route[4][2] = "US"
     write_csv(source, small_route)
-    with pytest.raises(CommandError, match=r"^invalid: 1 error\(s\)"):
+    with pytest.raises(CommandError, match=r"^rejected: 1 error in "):
         call_command("sync_route", str(source))
     live = Revision.objects.get(is_live=True)
     assert live.number == 1

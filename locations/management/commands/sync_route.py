@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lib.every import add_every_option, repeat_every
 from locations.management.commands._route_options import add_route_options
+from locations.models import SyncRun
 from locations.sync import sync_route
 
 
@@ -43,8 +44,10 @@ class Command(BaseCommand):
             )
             if result.report is not None and (result.report.errors or result.report.warnings):
                 self.stdout.write(result.report.as_text())
+            # The word the admin's sync runs show for this outcome ("rejected", "held"...), so both read alike.
+            outcome = SyncRun.Outcome(result.outcome).label.partition(":")[0]
             if not result.ok:
-                raise CommandError(f"{result.outcome}: {result.message}")
-            self.stdout.write(f"{result.outcome}: {result.message}")
+                raise CommandError(f"{outcome}: {result.message}")
+            self.stdout.write(f"{outcome}: {result.message}")
 
         repeat_every(every, one_round, self.stderr, doing="The route sync (sync_route --every)")
