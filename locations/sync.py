@@ -40,8 +40,12 @@ class SyncResult:
 
     @property
     def ok(self) -> bool:
-        """Whether the live route is what the source says (published or unchanged); a held revision is not."""
-        return self.outcome in (SyncRun.Outcome.PUBLISHED, SyncRun.Outcome.UNCHANGED)
+        """Whether the live route is what the source says: published, or unchanged with the sheet's revision live.
+        A held revision is not, and neither is an unchanged sheet whose revision is still held or pinned away:
+        the exit status of sync_route then says the same thing round after round (1), not only the first time."""
+        if self.outcome == SyncRun.Outcome.UNCHANGED:
+            return self.revision is not None and self.revision.is_live
+        return self.outcome == SyncRun.Outcome.PUBLISHED
 
 
 # What an organiser does about a revision held because it would take back what viewers saw.

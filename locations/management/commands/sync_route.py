@@ -14,7 +14,11 @@ class Command(BaseCommand):
     help = "Sync the route from SOURCE, the configured sheet or the sample route; live changes only if it passes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", nargs="?", help="a .csv or .xlsx path, or a Google Sheet URL or key")
+        parser.add_argument(
+            "source",
+            nargs="?",
+            help="a .csv or .xlsx path, Google Santa Tracker's route .json, or a Google Sheet URL or key",
+        )
         add_every_option(parser, "syncing")
         parser.add_argument(
             "--allow-rewind",
