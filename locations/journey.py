@@ -19,9 +19,10 @@ from lib.great_circle import crossing_hops, distance_km
 
 # Solutions the guided local search may find after the first before it stops (deterministic work limit).
 DEFAULT_SOLUTIONS = 400
-# Wall-clock safety net for one search, in seconds; a search that reaches it is no longer repeatable.
-DEFAULT_SAFETY_SECONDS = 60
-# Leaving a stop out costs more than any journey could: the search drops one only when it cannot fit.
+# Wall-clock safety net for the whole search, in seconds; a search that reaches it is no longer repeatable.
+# The work limits end 400 places in about 45 s of CPU; five times that leaves room for a machine under load
+# (a 60 s net was reached at load 4 on 2 cores, and two runs then differed), so only a far slower one meets it.
+DEFAULT_SAFETY_SECONDS = 300
 # Leaving a stop out costs the search more than fitting it in anywhere could (at most twice the longest
 # arc on the Earth, 2 x 20,015 km), in metres: it drops a stop only when the stop cannot fit. Not much more,
 # because guided local search scales its penalties by the cost of the solution it escapes from: a cost
@@ -133,13 +134,14 @@ def untangle(
     def rank(journey: Sequence[int]) -> tuple[int, int, float]:  # fewer stops left out, crossings, km
         return (-len(journey), len(crossings(journey)), length(journey))
 
+    began = time_module.monotonic()
     best = list(order)
     best_rank = rank(best)
     weights: dict[tuple[int, int], int] = {}
     journey = best
     for _ in range(UNTANGLE_ROUNDS):
         crossing = crossings(journey)
-        if not crossing:
+        if not crossing or time_module.monotonic() - began >= safety_seconds:
             break
         for first, second in crossing:
             for hop in (first, second):
@@ -148,7 +150,7 @@ def untangle(
         metres = [[_arc_cost(km) for km in row] for row in kms]
         for (a, b), weight in weights.items():
             metres[a][b] = metres[b][a] = _arc_cost(kms[a][b], weight)
-        journey = _Search(legs, metres, seconds).improve(journey, _descent(safety_seconds))
+        journey = _Search(legs, metres, seconds).improve(journey, _descent(_seconds_left(began, safety_seconds)))
         if rank(journey) < best_rank:
             best, best_rank = journey, rank(journey)
     return best
@@ -276,9 +278,9 @@ def solve_journey(
     order = search.improve(start, parameters)
     # Guided local search's best is a local optimum of its penalised costs, not always of the true ones: a
     # greedy descent from it shortens it further.
-    order = search.improve(order, _descent(safety_seconds))
+    order = search.improve(order, _descent(_seconds_left(began, safety_seconds)))
+    order = untangle(legs, order, speed_kmh, stay, _seconds_left(began, safety_seconds), (kms, seconds))
     elapsed = time_module.monotonic() - began
-    order = untangle(legs, order, speed_kmh, stay, safety_seconds, (kms, seconds))
     arrivals = earliest_arrivals(legs, order, speed_kmh, stay)
     if arrivals is None:  # pragma: no cover - the solver honours the windows it was given
         raise ValueError("the solver's order misses a window")
@@ -289,8 +291,13 @@ def solve_journey(
         dropped=[node for node in range(count) if node not in placed],
         # The callback also counts the starting journey, which the work limit does not.
         solutions=max(0, found[0] - 1),
-        stopped_by_safety_net=found[0] - 1 < solutions and elapsed >= safety_seconds,
+        stopped_by_safety_net=elapsed >= safety_seconds,
     )
+
+
+def _seconds_left(began: float, safety_seconds: int) -> int:
+    """Whole seconds of the safety net left since `began` (time.monotonic()), at least 1."""
+    return max(1, math.ceil(safety_seconds - (time_module.monotonic() - began)))
 
 
 def _matrices(legs: Sequence[Leg], speed_kmh: float, stay: int) -> tuple[list[list[float]], list[list[int]]]:
