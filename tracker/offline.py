@@ -29,6 +29,7 @@ SHELL_FILES = (
     "js/geo.js",
     "js/hops.js",
     "js/map.js",
+    "js/trail.js",
     "js/stay.js",
     "js/viewer.js",
     "js/share.js",

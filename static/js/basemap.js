@@ -5,7 +5,7 @@
 // Leaflet (window.L) is a classic script loaded before this module.
 
 // At zoom 0 Leaflet's Web Mercator world is one 256-pixel tile.
-const WORLD_PX = 256;
+export const WORLD_PX = 256;
 // Country borders, in screen pixels at every zoom.
 const BORDER_PX = 0.6;
 
@@ -42,15 +42,21 @@ export function copiesInView(left, worldWidth, width) {
   });
 }
 
-/** A Leaflet layer (a renderer, so it follows moves and zoom animations) painting the projected countries. */
-export function basemapLayer(projected) {
+/**
+ * A Leaflet layer with one canvas (a renderer, so it follows moves and zoom animations) that `paint(ctx, view)`
+ * paints after each move or zoom, and after `layer.repaint()`, at most once a frame. `view` says where the world
+ * is: `scale` (canvas css px per zoom-0 px), `left` and `top` (where zoom-0 pixel 0, 0 of the middle world copy is
+ * on the canvas, css px), `width` and `height` (css px), `ratio` (device px per css px); the context starts
+ * cleared, untransformed. The canvas gets `className` (its colours come from the stylesheet) and counts its
+ * paints in `data-painted`. The basemap and the trail (static/js/trail.js) are each one.
+ */
+export function canvasLayer({ className, pane, paint }) {
   const L = window.L;
-  const land = landRings(projected);
 
-  const Basemap = L.Renderer.extend({
+  const CanvasLayer = L.Renderer.extend({
     _initContainer() {
       const canvas = document.createElement("canvas");
-      canvas.className = "land";
+      canvas.className = className;
       canvas.setAttribute("aria-hidden", "true");
       this._container = canvas;
       this._ctx = canvas.getContext("2d");
@@ -69,8 +75,12 @@ export function basemapLayer(projected) {
         return;
       }
       L.Renderer.prototype._update.call(this);
-      // Several moves in one frame (a page setting its view as it loads) make one paint, in the next frame.
-      if (this._frame == null) {
+      this.repaint();
+    },
+
+    /** Paint in the next frame: several moves or changes in one frame (a page setting its view) make one paint. */
+    repaint() {
+      if (this._frame == null && this._map && this._bounds) {
         this._frame = requestAnimationFrame(() => {
           this._frame = null;
           this._redraw();
@@ -83,50 +93,70 @@ export function basemapLayer(projected) {
       const size = bounds.getSize();
       const ratio = window.devicePixelRatio || 1;
       const canvas = this._container;
+      const ctx = this._ctx;
       L.DomUtil.setPosition(canvas, bounds.min);
-      canvas.width = Math.round(ratio * size.x);
-      canvas.height = Math.round(ratio * size.y);
-      canvas.style.width = `${size.x}px`;
-      canvas.style.height = `${size.y}px`;
-      this._paint(bounds.min, size, ratio);
+      const width = Math.round(ratio * size.x);
+      const height = Math.round(ratio * size.y);
+      // A canvas given its size again gets a new backing store, which costs more than the paint: only when it changed.
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+        canvas.style.width = `${size.x}px`;
+        canvas.style.height = `${size.y}px`;
+      } else {
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, width, height);
+      }
+      const origin = this._map.getPixelOrigin();
+      const view = {
+        scale: this._map.getZoomScale(this._zoom, 0),
+        left: -origin.x - bounds.min.x,
+        top: -origin.y - bounds.min.y,
+        width: size.x,
+        height: size.y,
+        ratio,
+      };
+      paint(ctx, view, canvas);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      canvas.dataset.painted = String(Number(canvas.dataset.painted ?? 0) + 1);
       this.fire("update");
     },
+  });
+  return new CanvasLayer({ pane, padding: 0.1 });
+}
 
-    _paint(min, size, ratio) {
-      const ctx = this._ctx;
-      const scale = this._map.getZoomScale(this._zoom, 0);
-      const origin = this._map.getPixelOrigin();
-      // The colours come from the stylesheet (.land), like the trail's; read once, as reading them forces a style
-      // recalculation of the whole page.
-      if (!this._colours) {
-        const style = getComputedStyle(this._container);
-        this._colours = { fill: style.color, border: style.borderTopColor };
-      }
-      ctx.fillStyle = this._colours.fill;
-      ctx.strokeStyle = this._colours.border;
-      ctx.lineWidth = BORDER_PX / scale;
-      const left = -origin.x - min.x;
-      const top = -origin.y - min.y;
-      for (const shift of copiesInView(left, WORLD_PX * scale, size.x)) {
-        const x = left + shift * WORLD_PX * scale;
-        // The canvas in this copy's zoom-0 pixels: only the countries whose box meets it are painted.
-        const view = {
-          left: -x / scale,
-          right: (size.x - x) / scale,
-          top: -top / scale,
-          bottom: (size.y - top) / scale,
-        };
-        ctx.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * x, ratio * top);
-        for (const { path, box } of land) {
-          if (box.right >= view.left && box.left <= view.right && box.bottom >= view.top && box.top <= view.bottom) {
-            ctx.fill(path);
-            ctx.stroke(path);
-          }
+/** A layer painting the projected countries in the tile pane, under everything else. */
+export function basemapLayer(projected) {
+  const land = landRings(projected);
+  let colours = null;
+
+  function paint(ctx, { scale, left, top, width, height, ratio }, canvas) {
+    // The colours come from the stylesheet (.land), like the trail's; read once, as reading them forces a style
+    // recalculation of the whole page.
+    if (colours === null) {
+      const style = getComputedStyle(canvas);
+      colours = { fill: style.color, border: style.borderTopColor };
+    }
+    ctx.fillStyle = colours.fill;
+    ctx.strokeStyle = colours.border;
+    ctx.lineWidth = BORDER_PX / scale;
+    for (const shift of copiesInView(left, WORLD_PX * scale, width)) {
+      const x = left + shift * WORLD_PX * scale;
+      // The canvas in this copy's zoom-0 pixels: only the countries whose box meets it are painted.
+      const view = {
+        left: -x / scale,
+        right: (width - x) / scale,
+        top: -top / scale,
+        bottom: (height - top) / scale,
+      };
+      ctx.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * x, ratio * top);
+      for (const { path, box } of land) {
+        if (box.right >= view.left && box.left <= view.right && box.bottom >= view.top && box.top <= view.bottom) {
+          ctx.fill(path);
+          ctx.stroke(path);
         }
       }
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      this._container.dataset.painted = String(Number(this._container.dataset.painted ?? 0) + 1);
-    },
-  });
-  return new Basemap({ pane: "tilePane", padding: 0.1 });
+    }
+  }
+  return canvasLayer({ className: "land", pane: "tilePane", paint });
 }

@@ -1,10 +1,11 @@
 // Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
 // Leaflet is a classic script loaded before this module (window.L).
-// Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
-// trail's path data, so it fetches nothing and creates no images.
+// Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and adds one arc and
+// one dot to the trail's canvas (static/js/trail.js), so it fetches nothing and creates no elements.
 
 import { basemapLayer } from "./basemap.js";
-import { greatCircle, trailArcs, trailLines, wrapLongitude } from "./geo.js";
+import { greatCircle, trailArcs, wrapLongitude } from "./geo.js";
+import { Trail, trailLayer } from "./trail.js";
 
 const FLIGHT_MS = 1800;
 const FOLLOW_ZOOM = 3;
@@ -45,10 +46,10 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     map.attributionControl.addAttribution(basemapCredit);
   }
 
-  // A dark casing under a gold line: the casing stands out on light land, the gold on the dark sea.
-  const trailCasing = L.polyline([], { className: "trail-casing", interactive: false }).addTo(map);
-  const trail = L.polyline([], { className: "trail", interactive: false }).addTo(map);
-  const dots = L.layerGroup().addTo(map);
+  // A gold line on a dark casing, and a dot per visited stop: the casing stands out on light land, the gold on
+  // the dark sea.
+  const trail = new Trail();
+  const trailCanvas = trailLayer(trail, () => map.getZoom()).addTo(map);
   const santa = L.marker(NORTH_POLE, {
     icon: L.divIcon({ className: "santa-marker", html: SANTA_HTML, iconSize: [48, 48], iconAnchor: [24, 24] }),
     interactive: false,
@@ -57,7 +58,6 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
 
   let follow = true;
   let flight = null;
-  let dotCount = 0;
   map.on("dragstart", () => view.setFollow(false));
   const followers = new Set();
 
@@ -95,10 +95,6 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   }
   limitZoomOut();
   map.on("resize", limitZoomOut);
-  // Zoomed out to the whole world, a finer trail keeps four hundred stops readable.
-  const markDistance = () => element.classList.toggle("map-far", map.getZoom() < 2.5);
-  markDistance();
-  map.on("zoomend", markDistance);
 
   /** Santa along the great circle from `from` to `to` over FLIGHT_MS, sparkling. */
   function fly(from, to) {
@@ -139,23 +135,10 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
       basemapLayer(projected).addTo(map);
     },
 
-    /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */
+    /** The trail through `stops`: when they continue the stops shown (a hop), only the new ones are added. */
     setTrail(stops) {
-      const lines = trailLines(stops);
-      trailCasing.setLatLngs(lines);
-      trail.setLatLngs(lines);
-      if (stops.length < dotCount) {
-        dots.clearLayers();
-        dotCount = 0;
-      }
-      for (const stop of stops.slice(dotCount)) {
-        L.circleMarker([stop.lat, wrapLongitude(stop.lng)], {
-          className: "stop-dot",
-          radius: 3,
-          interactive: false,
-        }).addTo(dots);
-      }
-      dotCount = stops.length;
+      trail.show(stops);
+      trailCanvas.repaint();
     },
 
     /** Santa busy at his stop (a CSS animation on the marker's own elements) or not. */
