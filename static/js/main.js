@@ -272,7 +272,8 @@ async function onAnswer(answer, clock) {
   if (homecoming) {
     view.finish(state.stops);
   } else if (action === "append") {
-    view.arrive(answer.current, previous);
+    const untilNextHop = answer.next_hop_at == null ? Infinity : wallUntil(Date.parse(answer.next_hop_at));
+    view.arrive(answer.current, previous, untilNextHop);
   } else if (action !== "none" || firstAnswer) {
     view.place(answer.current);
   }

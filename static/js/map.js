@@ -8,6 +8,10 @@ import { greatCircle, trailArcs, wrapLongitude } from "./geo.js";
 import { Trail, trailLayer } from "./trail.js";
 
 const FLIGHT_MS = 1800;
+// In a fast rehearsal the next hop comes within seconds: the flight takes at most this share of the wall time
+// until it, so the page is still between hops, and below SHORTEST_FLIGHT_MS Santa is simply there (sparkling).
+const FLIGHT_SHARE = 0.25;
+const SHORTEST_FLIGHT_MS = 400;
 const FOLLOW_ZOOM = 3;
 // Before take-off Santa waits at the top of the map, in view (Mercator cannot show the pole itself).
 const NORTH_POLE = [80, 0];
@@ -96,13 +100,13 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   limitZoomOut();
   map.on("resize", limitZoomOut);
 
-  /** Santa along the great circle from `from` to `to` over FLIGHT_MS, sparkling. */
-  function fly(from, to) {
+  /** Santa along the great circle from `from` to `to` over `duration` ms, sparkling. */
+  function fly(from, to, duration = FLIGHT_MS) {
     const path = greatCircle(from, to, 0.5);
     sparkle();
     const started = performance.now();
     const step = (time) => {
-      const t = Math.min(1, (time - started) / FLIGHT_MS);
+      const t = Math.min(1, (time - started) / duration);
       const exact = easeInOut(t) * (path.length - 1);
       const i = Math.min(path.length - 2, Math.floor(exact));
       const f = exact - i;
@@ -183,18 +187,26 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
       centre(latlng, false);
     },
 
-    /** Fly Santa from `previous` (or the North Pole) to `stop` along the great circle, unless motion is reduced. */
-    arrive(stop, previous) {
+    /**
+     * Fly Santa from `previous` (or the North Pole) to `stop` along the great circle, unless motion is reduced;
+     * `untilNextHop` is the wall ms until the hop after this one (Infinity when none is due), which a flight never
+     * fills more than a quarter of.
+     */
+    arrive(stop, previous, untilNextHop = Infinity) {
       cancelFlight();
       const to = [stop.lat, stop.lng];
-      if (reducedMotion() || document.hidden) {
+      const duration = Math.min(FLIGHT_MS, untilNextHop * FLIGHT_SHARE);
+      if (reducedMotion() || document.hidden || duration < SHORTEST_FLIGHT_MS) {
         santa.setLatLng([to[0], wrapLongitude(to[1])]);
         centre([to[0], wrapLongitude(to[1])], false);
+        if (!document.hidden) {
+          sparkle();
+        }
         return;
       }
       const from = previous ? [previous.lat, wrapLongitude(previous.lng)] : [NORTH_POLE[0], wrapLongitude(stop.lng)];
       centre([to[0], wrapLongitude(to[1])], true);
-      fly(from, to);
+      fly(from, to, duration);
     },
 
     /** Whether the map keeps Santa in view; dragging the map turns it off. */
