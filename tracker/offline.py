@@ -30,6 +30,7 @@ SHELL_FILES = (
     "js/hops.js",
     "js/map.js",
     "js/trail.js",
+    "js/locale-worker.js",
     "js/stay.js",
     "js/viewer.js",
     "js/share.js",

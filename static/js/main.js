@@ -331,9 +331,10 @@ window.addEventListener("pageshow", (event) => {
   }
 });
 
-// The first Intl formatter a page makes loads the browser's locale data, a tenth of a second on a phone, and each
-// kind loads more: made one kind a task while the clock syncs over the network, they are ready (intl() in
-// format.js keeps them) when the first answer comes, which is then shown without one long task in between.
+// The first Intl formatter a page makes loads the browser's locale data, a tenth of a second on a phone. A worker
+// loads it off the main thread (static/js/locale-worker.js; the data is the whole process's), and then the card's
+// formatters are made here one kind a task, so that the first answer is shown without one long task in between.
+// Without the worker (blocked, offline, failed) they are made at once, still one kind a task.
 const FORMATS_AHEAD = [
   () => count(0, language),
   () => countryName({ country: "AQ" }, language),
@@ -349,9 +350,27 @@ function makeFormatsAhead(index = 0) {
   }
 }
 
+function loadLocaleData() {
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      setTimeout(makeFormatsAhead, 0);
+    }
+  };
+  try {
+    const worker = new Worker(root.dataset.localeWorker);
+    worker.onmessage = start;
+    worker.onerror = start;
+    worker.postMessage(language);
+  } catch {
+    start();
+  }
+}
+
+loadLocaleData();
 setInterval(tick, TICK_MS);
 scheduler.start();
-setTimeout(makeFormatsAhead, 0);
 
 // After the page has loaded, so that installing the worker finds every file already in the HTTP cache.
 if ("serviceWorker" in navigator && root.dataset.serviceWorker) {
