@@ -43,14 +43,17 @@ export function copiesInView(left, worldWidth, width) {
 }
 
 /**
- * A Leaflet layer with one canvas (a renderer, so it follows moves and zoom animations) that `paint(ctx, view)`
- * paints after each move or zoom, and after `layer.repaint()`, at most once a frame. `view` says where the world
- * is: `scale` (canvas css px per zoom-0 px), `left` and `top` (where zoom-0 pixel 0, 0 of the middle world copy is
- * on the canvas, css px), `width` and `height` (css px), `ratio` (device px per css px); the context starts
- * cleared, untransformed. The canvas gets `className` (its colours come from the stylesheet) and counts its
- * paints in `data-painted`. The basemap and the trail (static/js/trail.js) are each one.
+ * A Leaflet layer with one canvas (a renderer, so it follows moves and zoom animations) that `painters` paint, in
+ * order, after each move or zoom, and after `layer.repaint()`, at most once a frame; the list may grow later. Each
+ * is called as `paint(ctx, view)`, `view` saying where the world is: `scale` (canvas css px per zoom-0 px), `left`
+ * and `top` (where zoom-0 pixel 0, 0 of the middle world copy is on the canvas, css px), `width` and `height` (css
+ * px), `ratio` (device px per css px), and `style(property)` (the canvas's computed style, read once: reading it
+ * forces a style recalculation of the whole page); the context starts untransformed. The canvas gets `className`
+ * (its colours come from the stylesheet) and counts its paints in `data-painted`; `layer.canvas()` is the element.
+ * The live map has one, painting the countries and the trail (static/js/trail.js): a browser handles every canvas
+ * again on every frame it draws (a tick of the card's counter is one), so one canvas costs half what two do.
  */
-export function canvasLayer({ className, pane, paint }) {
+export function canvasLayer({ className, pane, painters }) {
   const L = window.L;
 
   const CanvasLayer = L.Renderer.extend({
@@ -60,6 +63,7 @@ export function canvasLayer({ className, pane, paint }) {
       canvas.setAttribute("aria-hidden", "true");
       this._container = canvas;
       this._ctx = canvas.getContext("2d");
+      this._style = null;
     },
 
     _destroyContainer() {
@@ -76,6 +80,11 @@ export function canvasLayer({ className, pane, paint }) {
       }
       L.Renderer.prototype._update.call(this);
       this.repaint();
+    },
+
+    /** The canvas element. */
+    canvas() {
+      return this._container;
     },
 
     /** Paint in the next frame: several moves or changes in one frame (a page setting its view) make one paint. */
@@ -115,8 +124,18 @@ export function canvasLayer({ className, pane, paint }) {
         width: size.x,
         height: size.y,
         ratio,
+        style: (property) => {
+          this._style ??= new Map();
+          if (!this._style.has(property)) {
+            this._style.set(property, getComputedStyle(canvas).getPropertyValue(property).trim());
+          }
+          return this._style.get(property);
+        },
       };
-      paint(ctx, view, canvas);
+      for (const paint of painters) {
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        paint(ctx, view);
+      }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       canvas.dataset.painted = String(Number(canvas.dataset.painted ?? 0) + 1);
       this.fire("update");
@@ -125,20 +144,16 @@ export function canvasLayer({ className, pane, paint }) {
   return new CanvasLayer({ pane, padding: 0.1 });
 }
 
-/** A layer painting the projected countries in the tile pane, under everything else. */
-export function basemapLayer(projected) {
+/**
+ * A painter (for canvasLayer) of the projected countries, filled in the canvas's `color` with borders in its
+ * `border-color` (the stylesheet's `.land`).
+ */
+export function landPainter(projected) {
   const land = landRings(projected);
-  let colours = null;
 
-  function paint(ctx, { scale, left, top, width, height, ratio }, canvas) {
-    // The colours come from the stylesheet (.land), like the trail's; read once, as reading them forces a style
-    // recalculation of the whole page.
-    if (colours === null) {
-      const style = getComputedStyle(canvas);
-      colours = { fill: style.color, border: style.borderTopColor };
-    }
-    ctx.fillStyle = colours.fill;
-    ctx.strokeStyle = colours.border;
+  return (ctx, { scale, left, top, width, height, ratio, style }) => {
+    ctx.fillStyle = style("color");
+    ctx.strokeStyle = style("border-top-color");
     ctx.lineWidth = BORDER_PX / scale;
     for (const shift of copiesInView(left, WORLD_PX * scale, width)) {
       const x = left + shift * WORLD_PX * scale;
@@ -157,6 +172,10 @@ export function basemapLayer(projected) {
         }
       }
     }
-  }
-  return canvasLayer({ className: "land", pane: "tilePane", paint });
+  };
+}
+
+/** A layer of its own painting the projected countries in the tile pane (the staff map's, under its SVG trail). */
+export function basemapLayer(projected) {
+  return canvasLayer({ className: "land", pane: "tilePane", painters: [landPainter(projected)] });
 }

@@ -1,11 +1,11 @@
 // Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
 // Leaflet is a classic script loaded before this module (window.L).
 // Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and adds one arc and
-// one dot to the trail's canvas (static/js/trail.js), so it fetches nothing and creates no elements.
+// one dot to the trail (static/js/trail.js) on the map's one canvas, so it fetches nothing and creates no elements.
 
-import { basemapLayer } from "./basemap.js";
+import { canvasLayer, landPainter } from "./basemap.js";
 import { greatCircle, trailArcs, wrapLongitude } from "./geo.js";
-import { Trail, trailLayer } from "./trail.js";
+import { Trail, trailPainter } from "./trail.js";
 
 const FLIGHT_MS = 1800;
 // In a fast rehearsal the next hop comes within seconds: the flight takes at most this share of the wall time
@@ -52,8 +52,10 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
 
   // A gold line on a dark casing, and a dot per visited stop: the casing stands out on light land, the gold on
   // the dark sea.
+  // The countries (once their shapes arrive) and the trail are painted on one canvas, under Santa.
   const trail = new Trail();
-  const trailCanvas = trailLayer(trail, () => map.getZoom()).addTo(map);
+  const painters = [trailPainter(trail, () => map.getZoom())];
+  const drawing = canvasLayer({ className: "trail", pane: "overlayPane", painters }).addTo(map);
   const santa = L.marker(NORTH_POLE, {
     icon: L.divIcon({ className: "santa-marker", html: SANTA_HTML, iconSize: [48, 48], iconAnchor: [24, 24] }),
     interactive: false,
@@ -136,13 +138,18 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
 
     /** Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail. */
     drawBasemap(projected) {
-      basemapLayer(projected).addTo(map);
+      painters.unshift(landPainter(projected));
+      const canvas = drawing.canvas();
+      canvas.classList.add("land");
+      // `canvas.land[data-painted]` means the countries are on it: counted again from their first paint.
+      delete canvas.dataset.painted;
+      drawing.repaint();
     },
 
     /** The trail through `stops`: when they continue the stops shown (a hop), only the new ones are added. */
     setTrail(stops) {
       trail.show(stops);
-      trailCanvas.repaint();
+      drawing.repaint();
     },
 
     /** Santa busy at his stop (a CSS animation on the marker's own elements) or not. */

@@ -1,10 +1,10 @@
-// Santa's trail and the visited stops' dots, painted on one canvas above the countries. Each flight's great
+// Santa's trail and the visited stops' dots, painted on the map's one canvas over the countries. Each flight's great
 // circle is projected to zoom-0 Web Mercator pixels once, when its stop is visited, into one growing path; a move
 // or zoom repaints that path under a transform, once per world copy it shows in, and the dots at their screen
 // positions. No element per stop and nothing re-projected after a move: a hop adds one arc and one dot.
 // Leaflet (window.L) is a classic script loaded before this module.
 
-import { WORLD_PX, canvasLayer } from "./basemap.js";
+import { WORLD_PX } from "./basemap.js";
 import { greatCircle, wrapLongitude } from "./geo.js";
 
 // Leaflet's Web Mercator stops at this latitude (L.Projection.SphericalMercator.MAX_LATITUDE).
@@ -97,19 +97,16 @@ export class Trail {
   }
 }
 
-/** A layer painting `trail` in the overlay pane (under Santa); `layer.repaint()` after the trail changes. */
-export function trailLayer(trail, zoom) {
-  let colours = null;
-
-  function paint(ctx, { scale, left, top, width, height, ratio }, canvas) {
+/**
+ * A painter (for basemap.js's canvasLayer) of `trail` at the map's `zoom()`, in the stylesheet's colours: the line
+ * and the dots in `--trail-line` on `--trail-casing` (`.trail`). Repaint the layer after the trail changes.
+ */
+export function trailPainter(trail, zoom) {
+  return (ctx, { scale, left, top, width, height, ratio, style }) => {
     if (trail.stops.length === 0) {
       return;
     }
-    // The colours come from the stylesheet (.trail: `color` the gold, `border-color` the casing), read once.
-    if (colours === null) {
-      const style = getComputedStyle(canvas);
-      colours = { core: style.color, casing: style.borderTopColor };
-    }
+    const colours = { core: style("--trail-line"), casing: style("--trail-casing") };
     const far = zoom() < FAR_ZOOM;
     const widths = far ? FAR : NEAR;
     ctx.lineCap = "round";
@@ -152,6 +149,5 @@ export function trailLayer(trail, zoom) {
     ctx.lineWidth = DOT_BORDER;
     ctx.fill(dots);
     ctx.stroke(dots);
-  }
-  return canvasLayer({ className: "trail", pane: "overlayPane", paint });
+  };
 }

@@ -72,7 +72,9 @@ def test_the_trail_has_at_least_3_to_1_contrast_over_land_and_over_sea(browser, 
     try:
         page = open_map(context, site).page
         page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
-        page.wait_for_selector("canvas.trail[data-painted]", state="attached", timeout=10_000)
+        # The trail is painted in the frame after the page has shown the stop.
+        page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=10_000)
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         style = page.evaluate(
             """() => {
               const css = (selector) => getComputedStyle(document.querySelector(selector));
@@ -92,13 +94,25 @@ def test_the_trail_has_at_least_3_to_1_contrast_over_land_and_over_sea(browser, 
                   return [`rgb(${red}, ${green}, ${blue})`, alpha === "255" ? "1" : "less"];
                 });
               };
-              // The land as the canvas (static/js/basemap.js) painted it: its most common colour. The trail
-              // (static/js/trail.js): its two, the casing and the gold line over it.
-              const [land] = drawn("canvas.land");
-              const trail = drawn("canvas.trail").slice(0, 2);
-              const colour = (wanted) => trail.find(([drawnColour]) => drawnColour === wanted) ?? ["not drawn", ""];
-              const [core, coreOpacity] = colour(css("canvas.trail").color);
-              const [casing, casingOpacity] = colour(css("canvas.trail").borderTopColor);
+              // The map's one canvas (static/js/basemap.js, trail.js): the land is its most common colour; the
+              // trail's two colours, as the stylesheet gives them, must be among those it drew, opaque.
+              const drawing = drawn("canvas.land.trail");
+              const [land] = drawing;
+              const asRgb = (value) => {
+                const probe = document.createElement("i");
+                probe.style.color = value;
+                document.body.append(probe);
+                const rgb = getComputedStyle(probe).color;
+                probe.remove();
+                return rgb;
+              };
+              const colour = (property) => {
+                const wanted = asRgb(css("canvas.trail").getPropertyValue(property));
+                const found = drawing.find(([drawnColour, opaque]) => drawnColour === wanted && opaque === "1");
+                return found ?? ["not drawn", ""];
+              };
+              const [core, coreOpacity] = colour("--trail-line");
+              const [casing, casingOpacity] = colour("--trail-casing");
               return {
                 core, coreOpacity, casing, casingOpacity,
                 land: land[0], landOpacity: land[1],
