@@ -34,6 +34,36 @@ export function landRings({ scale, rings }, newPath = () => new Path2D()) {
   });
 }
 
+// Points turned into paths per task by landRingsInSlices: about 5 ms of a phone's main thread at a time.
+const POINTS_PER_TASK = 1500;
+
+/**
+ * landRings a slice of rings at a time (about POINTS_PER_TASK points each), awaiting `pause()` between slices, so
+ * that turning the shapes into paths never holds the page for long (all at once it was one long task on a phone):
+ * resolves with the same rings. `pause` resolves in a later task by default.
+ */
+export async function landRingsInSlices(
+  { scale, rings },
+  { newPath = () => new Path2D(), pause = () => new Promise((done) => setTimeout(done, 0)) } = {},
+) {
+  const land = [];
+  let start = 0;
+  while (start < rings.length) {
+    let end = start;
+    let points = 0;
+    while (end < rings.length && (end === start || points + rings[end].length / 2 <= POINTS_PER_TASK)) {
+      points += rings[end].length / 2;
+      end += 1;
+    }
+    land.push(...landRings({ scale, rings: rings.slice(start, end) }, newPath));
+    start = end;
+    if (start < rings.length) {
+      await pause();
+    }
+  }
+  return land;
+}
+
 /** The world copies (-1, 0, 1) whose x range [left, left + width) meets a canvas `width` pixels wide. */
 export function copiesInView(left, worldWidth, width) {
   return [-1, 0, 1].filter((shift) => {
@@ -145,12 +175,10 @@ export function canvasLayer({ className, pane, painters }) {
 }
 
 /**
- * A painter (for canvasLayer) of the projected countries, filled in the canvas's `color` with borders in its
- * `border-color` (the stylesheet's `.land`).
+ * A painter (for canvasLayer) of the countries, `land` as landRings makes them, filled in the canvas's `color` with
+ * borders in its `border-color` (the stylesheet's `.land`).
  */
-export function landPainter(projected) {
-  const land = landRings(projected);
-
+export function landPainter(land) {
   return (ctx, { scale, left, top, width, height, ratio, style }) => {
     ctx.fillStyle = style("color");
     ctx.strokeStyle = style("border-top-color");
@@ -177,5 +205,5 @@ export function landPainter(projected) {
 
 /** A layer of its own painting the projected countries in the tile pane (the staff map's, under its SVG trail). */
 export function basemapLayer(projected) {
-  return canvasLayer({ className: "land", pane: "tilePane", painters: [landPainter(projected)] });
+  return canvasLayer({ className: "land", pane: "tilePane", painters: [landPainter(landRings(projected))] });
 }

@@ -3,7 +3,7 @@
 // Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and adds one arc and
 // one dot to the trail (static/js/trail.js) on the map's one canvas, so it fetches nothing and creates no elements.
 
-import { canvasLayer, landPainter } from "./basemap.js";
+import { canvasLayer, landPainter, landRingsInSlices } from "./basemap.js";
 import { greatCircle, trailArcs, wrapLongitude } from "./geo.js";
 import { Trail, trailPainter } from "./trail.js";
 
@@ -136,9 +136,12 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const view = {
     map,
 
-    /** Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail. */
-    drawBasemap(projected) {
-      painters.unshift(landPainter(projected));
+    /**
+     * Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail,
+     * once their paths are made, a slice a task.
+     */
+    async drawBasemap(projected) {
+      painters.unshift(landPainter(await landRingsInSlices(projected)));
       const canvas = drawing.canvas();
       canvas.classList.add("land");
       // `canvas.land[data-painted]` means the countries are on it: counted again from their first paint.
