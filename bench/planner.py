@@ -9,7 +9,6 @@ For Google's places it also measures Google's own order and times, as published.
 import argparse
 import datetime as dt
 import itertools
-import math
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from lib.great_circle import distance_km  # noqa: E402
+from lib.great_circle import crossing_hops, distance_km  # noqa: E402
 from locations.geography import local_wall_time  # noqa: E402
 from locations.planning import DEFAULT_FLIGHT, Flight, check_plan, plan_route, read_places  # noqa: E402
 from locations.sample import SAMPLE_DEADLINE, SAMPLE_NIGHT, choose_places  # noqa: E402
@@ -36,47 +35,6 @@ GOOGLE_NIGHT = dt.date(2017, 12, 24)
 RUSHED_KMH = 40_000
 
 
-def unit(latitude: float, longitude: float) -> tuple[float, float, float]:
-    lat, lng = math.radians(latitude), math.radians(longitude)
-    return (math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat))
-
-
-def cross(a: tuple, b: tuple) -> tuple[float, float, float]:
-    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-
-
-def dot(a: tuple, b: tuple) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
-def on_arc(point: tuple, a: tuple, b: tuple) -> bool:
-    """Whether a point on the great circle through a and b lies between them (the shorter arc)."""
-    span = math.acos(max(-1.0, min(1.0, dot(a, b))))
-    to_a = math.acos(max(-1.0, min(1.0, dot(point, a))))
-    to_b = math.acos(max(-1.0, min(1.0, dot(point, b))))
-    return abs(to_a + to_b - span) < 1e-9
-
-
-def crossings(points: list[tuple[float, float]]) -> int:
-    """How many pairs of non-adjacent hops cross each other, as great-circle arcs on the sphere."""
-    vectors = [unit(*point) for point in points]
-    hops = list(itertools.pairwise(vectors))
-    count = 0
-    for i, (a, b) in enumerate(hops):
-        n1 = cross(a, b)
-        for c, d in hops[i + 2 :]:
-            line = cross(n1, cross(c, d))
-            norm = math.sqrt(dot(line, line))
-            if norm < 1e-12:
-                continue
-            candidate = tuple(x / norm for x in line)
-            for point in (candidate, tuple(-x for x in candidate)):
-                if on_arc(point, a, b) and on_arc(point, c, d):
-                    count += 1
-                    break
-    return count
-
-
 def measure(name: str, stops: list[tuple[float, float, dt.datetime, str]], night: dt.date, seconds: float) -> None:
     """Print one row: stops as (latitude, longitude, arrival, zone)."""
     kms = [distance_km(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(stops)]
@@ -86,8 +44,9 @@ def measure(name: str, stops: list[tuple[float, float, dt.datetime, str]], night
     ]
     deadline = dt.datetime.combine(night, dt.time(22, 0))
     late = sum(1 for stop in stops if local_wall_time(stop[2], stop[3]) >= deadline)
+    crossings = len(crossing_hops([stop[:2] for stop in stops]))
     print(
-        f"| {name} | {len(stops)} | {sum(kms):,.0f} | {max(kms):,.0f} | {crossings([s[:2] for s in stops])} | {late} "
+        f"| {name} | {len(stops)} | {sum(kms):,.0f} | {max(kms):,.0f} | {crossings} | {late} "
         f"| {sum(1 for s in speeds if s > DEFAULT_FLIGHT.speed_kmh)} | {sum(1 for s in speeds if s > RUSHED_KMH)} "
         f"| {seconds:.1f} |",
         flush=True,

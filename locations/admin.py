@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from lib.admin_filters import CountryFilter, TypedFilter
@@ -311,8 +312,9 @@ class RevisionAdmin(ReadOnlyAdmin):
             messages.error(
                 request,
                 format_html(
-                    "The sheet has {} error(s), so nothing was published; the live route is unchanged.{}",
+                    "The sheet has {} {}, so nothing was published; the live route is unchanged.{}",
                     count,
+                    ngettext("error", "errors", count),
                     self._sync_run_link(result),
                 ),
             )

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import ngettext
+
 from lib.great_circle import distance_km
 from locations.geography import describe
 from locations.models import Revision, Stop
@@ -183,7 +185,10 @@ class Rewind:
         if self.lost:
             names = ", ".join(f"{stop.city} ({stop.country})" for stop in self.lost[:5])
             more = f" and {len(self.lost) - 5} more" if len(self.lost) > 5 else ""
-            parts.append(f"{len(self.lost)} stop(s) viewers have seen would disappear: {names}{more}")
+            seen = ngettext(
+                "stop viewers have seen would disappear", "stops viewers have seen would disappear", len(self.lost)
+            )
+            parts.append(f"{len(self.lost)} {seen}: {names}{more}")
         if self.reordered:
             parts.append("the stops viewers have seen would come in another order")
         return "; ".join(parts) + "." if parts else "Viewers lose nothing."

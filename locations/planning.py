@@ -215,14 +215,25 @@ def plan_route(
     Every arrival is inside the place's window (from `flight.opening` local time on the night to one second
     before the local deadline), and each hop takes at least `flight.stay` plus the flight at `flight.speed_kmh`.
     The order starts from a westward sweep and is improved by OR-Tools (locations.journey); places that cannot
-    fit are returned in `unplaced`, with the reason. With `search` False the sweep alone is returned (quick, not
+    fit are returned in `unplaced`, with the reason, and so is a place given twice (the same name, region,
+    country and coordinates; planned once). Raises ValueError when the opening is not before the deadline.
+    With `search` False the sweep alone is returned (quick, not
     short). More than MAX_SEARCH_PLACES places cannot all fit one night: only those the sweep fits are searched.
     """
     deadline_span = parse_deadline(deadline)
     opening_span = parse_opening(flight.opening)
+    if opening_span >= deadline_span:
+        raise ValueError(f"the opening {flight.opening} is not before the deadline {deadline}: no evening is left")
     plan = Plan(night=night, deadline=deadline)
     candidates: list[tuple[_Window, Place, str]] = []
+    first_row: dict[tuple, Place] = {}
     for place in places:
+        same = (place.city.casefold(), place.region.casefold(), place.country, place.latitude, place.longitude)
+        if same in first_row:
+            where = f"row {first_row[same].row}" if first_row[same].row else "an earlier place"
+            plan.unplaced.append(Unplaced(place, f"{place.label}: the same place as {where}; planned once.", "twice"))
+            continue
+        first_row[same] = place
         zone, problem = country_problem(place)
         country = resolve_country(place.country)[0]
         if problem or zone is None or country is None:
@@ -329,7 +340,8 @@ def _no_room(place: Place, zone: str, night: dt.date, deadline: str) -> str:
     return (
         f"{place.label}: no room in its evening before the {deadline} deadline on the night of {night:%d %B %Y} "
         f"in {zone}, flying between the other stops. "
-        "Remove stops in nearby time zones, plan with a faster sleigh or shorter stays, or use a later deadline."
+        "Remove stops in nearby time zones, plan with a faster sleigh or shorter stays, an earlier opening or a "
+        "later deadline."
     )
 
 

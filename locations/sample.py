@@ -90,7 +90,7 @@ def build_sample_route() -> SampleRoute:
     plan = plan_route([candidate.place for candidate in candidates], SAMPLE_NIGHT, SAMPLE_DEADLINE, SAMPLE_FLIGHT)
     if plan.stopped_by_safety_net:
         raise RuntimeError("The sample's plan was stopped by the time safety net; run it again on a quieter machine.")
-    # The planner leaves out what it cannot fit (Longyearbyen, 1,000 km north of the rest of Europe's evening).
+    # The planner leaves out what it cannot fit (none of the sample's places today; Longyearbyen once).
     notes.extend(f"Left out {item.reason}" for item in plan.unplaced)
     report = check_plan(plan)
     if report.errors or report.warnings:

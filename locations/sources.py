@@ -4,9 +4,9 @@ Every source gives text cells, whatever the file stored. XLSX date cells carry n
 without one ('2026-12-24 21:30:00'): validation refuses them as an `arrival` and reads them as the time at
 the stop in `local arrival`; never silently as UTC. A CSV file's delimiter (, ; tab |) is sniffed; with
 ';' (Excel in comma-decimal locales) numbers are read with decimal commas. Google Santa Tracker JSON has no
-ISO country: it is the country Google's region text names ("Ontario, Canada"), so validation checks it
-against the coordinates; when the region names none ("Azores") it is the one country owning the zone at the
-coordinates, else blank for validation to report.
+ISO country: it is the country Google's region text names ("Ontario, Canada": region Ontario, country CA),
+so validation checks it against the coordinates; when the region names none ("Azores") it is the one country
+owning the zone at the coordinates, else blank for validation to report.
 """
 
 import codecs
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from lib.instants import iso_z
-from locations.geography import resolve_country, sole_owner, zone_at
+from locations.geography import country_names_in, resolve_country, sole_owner, zone_at
 from locations.sheet_address import is_sheet_reference
 from locations.table import (
     PLAIN_LOCALE,
@@ -238,12 +238,12 @@ def _santa_row(destination: dict, presents: str) -> list[str]:
     location = destination.get("location")
     location = location if isinstance(location, dict) else {}
     latitude, longitude = location.get("lat"), location.get("lng")
-    region = _json_text(destination.get("region")).strip()
+    region, country = _split_region(_json_text(destination.get("region")).strip())
     arrival = destination.get("arrival")
     return [
         _json_text(destination.get("city")).strip(),
         region,
-        _country_in_region(region) or _country_at(latitude, longitude),
+        country or _country_at(latitude, longitude),
         _json_text(latitude),
         _json_text(longitude),
         _epoch_ms_text(arrival),
@@ -252,10 +252,17 @@ def _santa_row(destination: dict, presents: str) -> list[str]:
     ]
 
 
-def _country_in_region(region: str) -> str:
-    """The country Google's region text ends with ("Ontario, Canada" -> CA), or blank."""
-    country, _alias = resolve_country(region.rsplit(",", 1)[-1])
-    return country or ""
+def _split_region(region: str) -> tuple[str, str]:
+    """Google's region text as (the region without its country, the ISO country it ends with, or blank):
+    "Ontario, Canada" -> ("Ontario", "CA"), "Russia" -> ("", "RU"), "Azores" -> ("Azores", ""). The country
+    has its own column, so pages do not name it twice ("Hilo, Hawaii, United States, United States")."""
+    head, _comma, last = region.rpartition(",")
+    country, _alias = resolve_country(last)
+    # Google writes the names people use, which are CLDR's ("Russia", "Vietnam"), not always ISO's.
+    country = country or {name.casefold(): code for code, name in country_names_in("en")}.get(last.strip().casefold())
+    if country is None:
+        return region, ""
+    return head.strip(), country
 
 
 def _country_at(latitude: object, longitude: object) -> str:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from locations.clock import route_now
 from locations.control import RELEASE_HOW, compared_with_live, current_control, make_live
@@ -39,8 +40,12 @@ class SyncResult:
 
     @property
     def ok(self) -> bool:
-        """Whether the live route is what the source says (published or unchanged); a held revision is not."""
-        return self.outcome in (SyncRun.Outcome.PUBLISHED, SyncRun.Outcome.UNCHANGED)
+        """Whether the live route is what the source says: published, or unchanged with the sheet's revision live.
+        A held revision is not, and neither is an unchanged sheet whose revision is still held or pinned away:
+        the exit status of sync_route then says the same thing round after round (1), not only the first time."""
+        if self.outcome == SyncRun.Outcome.UNCHANGED:
+            return self.revision is not None and self.revision.is_live
+        return self.outcome == SyncRun.Outcome.PUBLISHED
 
 
 # What an organiser does about a revision held because it would take back what viewers saw.
@@ -122,7 +127,8 @@ def publish_table(
     if not report.ok:
         return SyncResult(
             SyncRun.Outcome.INVALID,
-            f"{len(report.errors)} error(s) in {table.source}; nothing was stored and the live route is unchanged.",
+            f"{len(report.errors)} {ngettext('error', 'errors', len(report.errors))} in {table.source}; nothing was "
+            "stored and the live route is unchanged.",
             report=report,
         )
     checksum = table_checksum(table)

@@ -201,7 +201,7 @@ class _RowChecker:
         self.report_errors: list[Finding] = []
         self.report_warnings: list[Finding] = []
         self.previous_arrival: tuple[int, dt.datetime, str] | None = None
-        self.seen_places: dict[tuple[str, str], int] = {}
+        self.seen_places: dict[tuple[str, str, str], int] = {}
 
     def error(self, row: SheetRow, column: str, code: str, message: str, value: str | None = None) -> None:
         value = row.cells.get(column, "") if value is None else value
@@ -270,13 +270,16 @@ class _RowChecker:
             self._check_order(row, label, arrival)
 
         if city and country is not None:
-            key = (city.casefold(), country)
+            # Namesakes in other regions are other places: Charleston, South Carolina and West Virginia.
+            region = cells.get("region", "").strip()
+            key = (city.casefold(), region.casefold(), country)
             if key in self.seen_places:
+                named = f"{city}, {region}, {country}" if region else f"{city}, {country}"
                 self.warn(
                     row,
                     "city",
                     "duplicate_stop",
-                    f"{city}, {country} is already on the route at row {self.seen_places[key]}. "
+                    f"{named} is already on the route at row {self.seen_places[key]}. "
                     "Check that Santa really visits twice.",
                 )
             else:

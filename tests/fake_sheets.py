@@ -2,7 +2,9 @@
 IAM allowedLocations lookup google-auth makes in the background after it gets a token.
 
 It is a real HTTP server on 127.0.0.1 (a free port), so gspread, requests and google-auth run unchanged;
-a requests adapter sends https://sheets.googleapis.com and https://iamcredentials.googleapis.com to it.
+a requests adapter sends https://sheets.googleapis.com and https://iamcredentials.googleapis.com to it. For
+another process (a `sync_route --every` the test starts), it can speak TLS with a certificate for Google's API
+hosts instead, reached through ConnectTunnel as HTTPS_PROXY, the certificate trusted by REQUESTS_CA_BUNDLE.
 Each test can make the Sheets API answer with an HTTP error, hang past the client's timeout, drop the
 connection or send malformed JSON, N times or for good.
 """
@@ -10,10 +12,14 @@ connection or send malformed JSON, N times or for good.
 import base64
 import contextlib
 import json
+import select
 import socket
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
@@ -80,7 +86,7 @@ class Seen:
 class FakeGoogle:
     """The fake server; use as a context manager so its thread stops after the test."""
 
-    def __init__(self, hang_seconds: float = 10.0) -> None:
+    def __init__(self, hang_seconds: float = 10.0, tls: ssl.SSLContext | None = None) -> None:
         self.spreadsheets: dict[str, list[Worksheet]] = {}
         self.locales: dict[str, str] = {}
         self.seen: list[Seen] = []
@@ -90,6 +96,16 @@ class FakeGoogle:
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        if tls is not None:
+            plain_accept = self._server.get_request
+
+            def get_request() -> tuple[socket.socket, object]:
+                # The handshake happens on the first read, in the connection's own thread: a client that never
+                # finishes it holds that thread, never the accept loop.
+                connection, address = plain_accept()
+                return tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False), address
+
+            self._server.get_request = get_request  # type: ignore[method-assign]
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-google", daemon=True
@@ -99,6 +115,10 @@ class FakeGoogle:
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
 
     def __enter__(self) -> "FakeGoogle":
         self._thread.start()
@@ -152,6 +172,73 @@ class _LoopbackAdapter(HTTPAdapter):
     def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
         request.url = self.base_url + request.url.removeprefix(self.host)
         return super().send(request, **kwargs)
+
+
+def google_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context with a self-signed certificate for Google's API hosts, and the certificate's file
+    (for REQUESTS_CA_BUNDLE)."""
+    certificate, key = folder / "google.pem", folder / "google-key.pem"
+    names = ",".join(f"DNS:{urlsplit(host).hostname}" for host in (*GOOGLE_HOSTS, "https://oauth2.googleapis.com"))
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=sheets.googleapis.com", "-addext", f"subjectAltName={names}",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context, certificate
+
+
+class ConnectTunnel:
+    """An HTTP proxy on 127.0.0.1 that tunnels every CONNECT, whatever host it names, to 127.0.0.1:`target_port`.
+
+    Set as HTTPS_PROXY, it sends a process's https://sheets.googleapis.com to the fake (or to a TcpProxy in front
+    of it). When the target refuses, the client is told 502, as a real proxy would.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, name="connect-tunnel", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop accepting connections."""
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        with contextlib.suppress(OSError), client:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                data = client.recv(4096)
+                if not data:
+                    return
+                request += data
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                return
+            upstream.settimeout(None)
+            with upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                peers = {client: upstream, upstream: client}
+                while True:
+                    readable, _writable, _errors = select.select(list(peers), [], [])
+                    for source in readable:
+                        data = source.recv(65536)
+                        if not data:
+                            return
+                        peers[source].sendall(data)
 
 
 def _handler_for(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:

@@ -29,6 +29,7 @@ def night_page(request: HttpRequest) -> HttpResponse:
         "title": "The night",
         "route_now": now,
         "rehearsal": is_rehearsal(),
+        "wall_now": wall_now(),
         "live": live,
         "answer": answer.payload,
         "stop_count": len(route.stops) if route is not None else 0,

@@ -89,7 +89,7 @@ def site(
 
 @pytest.fixture
 def sample_route(transactional_db: None, settings: object) -> object:
-    """The 369-stop sample route, synced through the real path and live."""
+    """The 370-stop sample route, synced through the real path and live."""
     from locations.live import forget_live_route
     from locations.sync import sync_route
 

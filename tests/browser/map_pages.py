@@ -139,10 +139,10 @@ SAMPLE_STATES = {
     # Weeks ahead: 23 days and 5 hours before Santa takes off from Kiritimati.
     "weeks": dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC),
     "waiting": dt.datetime(2026, 12, 24, 3, 44, tzinfo=dt.UTC),
-    # A minute and a half after Santa reaches Toronto, at 7:03 pm there; Chicago is next, at 7:07 pm Toronto time.
-    "flying": dt.datetime(2026, 12, 25, 0, 5, 24, tzinfo=dt.UTC),
-    # Four seconds before Santa leaves Washington for Toronto.
-    "hop": dt.datetime(2026, 12, 25, 0, 3, 50, tzinfo=dt.UTC),
+    # A minute and a half after Santa reaches Toronto, at 7:30 pm there; Chicago is next, at 7:33 pm Toronto time.
+    "flying": dt.datetime(2026, 12, 25, 0, 31, 31, tzinfo=dt.UTC),
+    # Four seconds before Santa leaves Ottawa for Toronto (stop 321 of 370).
+    "hop": dt.datetime(2026, 12, 25, 0, 29, 57, tzinfo=dt.UTC),
     "finished": dt.datetime(2026, 12, 25, 8, 0, tzinfo=dt.UTC),
 }
 

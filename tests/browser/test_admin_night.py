@@ -56,7 +56,7 @@ def restore_organisers_group() -> None:
 def night(sample_route, settings, tmp_path) -> Night:
     """Route clock frozen mid-night, a syncer heartbeat a moment ago, and a held half-length sheet."""
     settings.TRACKER_CLOCK = Rehearsal(start=ROUTE_TIME, anchor=ROUTE_TIME, speed=0.0)
-    # The organisers' sheet, half saved: its first 40 rows of the sample's 369, synced by the --every loop.
+    # The organisers' sheet, half saved: its first 40 rows of the sample's 370, synced by the --every loop.
     sample = settings.TRACKER_SAMPLE_ROUTE.read_text(encoding="utf-8").splitlines(keepends=True)
     half_saved = tmp_path / "half-saved.csv"
     half_saved.write_text("".join(sample[:41]), encoding="utf-8")
@@ -120,7 +120,7 @@ def test_a_revision_with_its_margin_chart(page, site, night):
     chart = page.get_by_role("img", name="Margin before the deadline")
     chart.scroll_into_view_if_needed()
     assert chart.bounding_box()["width"] <= VIEWPORTS[page.viewport_name]["width"]
-    page.get_by_text("Every stop's margin (369)").click()
+    page.get_by_text("Every stop's margin (370)").click()
     check(page, night.folder, "revision", top=page.locator("#margin-heading"))
 
 
@@ -138,11 +138,11 @@ def test_the_staff_map_answers_the_slider_with_what_viewers_see(page, site, nigh
     page.get_by_role("link", name="Staff map").click()
     answer = page.locator("#staff-map-answer")
     # The page draws every stop, the future included; the seen ones are exactly what /api/v1/now counts.
-    expect(page.locator(".staff-stop")).to_have_count(369)
+    expect(page.locator(".staff-stop")).to_have_count(370)
     public_now = page.evaluate("fetch('/api/v1/now').then((r) => r.json())")
     assert public_now["visited"] > 0
     expect(page.locator(".staff-stop-seen")).to_have_count(public_now["visited"])
-    expect(answer).to_contain_text(f"{public_now['visited']} of 369 stops visible")
+    expect(answer).to_contain_text(f"{public_now['visited']} of 370 stops visible")
 
     slider = page.get_by_role("slider", name="Route time")
     slider.focus()
@@ -151,7 +151,7 @@ def test_the_staff_map_answers_the_slider_with_what_viewers_see(page, site, nigh
     expect(page.locator(".staff-stop-seen")).not_to_have_count(public_now["visited"])
     later = page.locator(".staff-stop-seen").count()
     assert later > public_now["visited"]
-    expect(answer).to_contain_text(f"{later} of 369 stops visible")
+    expect(answer).to_contain_text(f"{later} of 370 stops visible")
     check(page, night.folder, "staff-map")
 
 

@@ -205,7 +205,7 @@ def test_the_letter_survives_a_language_switch_in_the_browser_only_and_is_forgot
 
 def test_the_card_gives_the_stop_s_fact_in_the_page_s_language(browser, site, sample_route, settings):
     # Thirty seconds after Santa reaches Ottawa, whose sheet row has a fact in every language.
-    rehearse(settings, dt.datetime(2026, 12, 24, 23, 56, 3, tzinfo=dt.UTC), speed=1)
+    rehearse(settings, dt.datetime(2026, 12, 25, 0, 28, 28, tzinfo=dt.UTC), speed=1)
     context = browser.new_context(viewport=SCREENS["phone"])
     try:
         for language, fact in (

@@ -154,8 +154,8 @@ def test_long_figures_never_run_together_at_any_width(browser, site, sample_rout
 def test_countries_are_named_as_people_say_them_by_the_browser_in_the_page_language(
     browser, site, sample_route, settings, language, congo
 ):
-    # Half a minute after Santa reaches Asunción, forty stops after Kinshasa.
-    rehearse(settings, dt.datetime(2026, 12, 24, 22, 42, 10, tzinfo=dt.UTC), speed=1)
+    # Half a minute after Santa reaches Asunción, 76 stops after Kinshasa.
+    rehearse(settings, dt.datetime(2026, 12, 24, 23, 9, 51, tzinfo=dt.UTC), speed=1)
     context = browser.new_context()
     try:
         page = open_map(context, site, language=language).page

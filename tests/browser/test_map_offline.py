@@ -61,7 +61,7 @@ def test_the_worker_keeps_exactly_the_shell_the_page_loads_and_never_an_api_answ
         opened = open_map(context, site)
         page = opened.page
         controlled(page)
-        page.wait_for_function("() => document.getElementById('tracker').dataset.visited === '309'", timeout=15_000)
+        page.wait_for_function("() => document.getElementById('tracker').dataset.visited === '321'", timeout=15_000)
         page.wait_for_timeout(500)
         cached = page.evaluate(CACHED_URLS)
         assert sorted(cached) == sorted([*shell_urls(), "/en/"])

@@ -225,7 +225,7 @@ def test_sync_now_of_a_sheet_with_errors_leaves_the_live_route_and_links_the_run
     run = SyncRun.objects.get(outcome=SyncRun.Outcome.INVALID)
     assert message_levels(response)[-1] == "error"
     message = message_texts(response)[-1]
-    assert "The sheet has 1 error(s), so nothing was published; the live route is unchanged." in message
+    assert "The sheet has 1 error, so nothing was published; the live route is unchanged." in message
     assert reverse("admin:locations_syncrun_change", args=[run.pk]) in message
 
 

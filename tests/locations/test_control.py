@@ -139,12 +139,13 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
         and "Revision 2 is held: Revision 1 is pinned by admin:mrs-claus" in seen["held_page"]
     )
 
-    # A sync of the unchanged sheet creates nothing and says so: no revision 3, nothing "added".
+    # A sync of the unchanged sheet creates nothing and says so: no revision 3, nothing "added". It fails (exit
+    # 1), as the sync that was held did: the sheet's revision still waits for the pin.
     said = run("sync_route", str(sheet.path))
     assert Revision.objects.count() == 2
     assert "added" not in said
     seen = organiser_sees(client)
-    assert said == f"unchanged: The sheet is unchanged. {seen['story']} {release_how()}"
+    assert said == f"CommandError: unchanged: The sheet is unchanged. {seen['story']} {release_how()}"
     assert seen["run"].outcome == SyncRun.Outcome.UNCHANGED
     assert seen["states"] == {2: "held", 1: "live, pinned"}
 

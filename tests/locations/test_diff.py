@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lib.great_circle import distance_km
 from locations.clock import Rehearsal, route_now
-from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, diff_revisions
+from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, Rewind, StopState, diff_revisions
 from locations.models import Revision, Stop
 
 ZONES = {
@@ -234,3 +234,18 @@ def test_a_renamed_stop_and_a_changed_fact_or_count_are_each_named_with_whether_
     assert diff.changes[0].summary == "presents 370 → 400; fact changed"
     assert diff.changes[1].summary == "named 'Toronto' → 'Toronto-Centre'"
     assert diff.counts[ChangeKind.ADDED] == diff.counts[ChangeKind.REMOVED] == 0
+
+
+@pytest.mark.parametrize(
+    ("lost", "words"),
+    [
+        (1, "1 stop viewers have seen would disappear: Apia (WS)."),
+        (2, "2 stops viewers have seen would disappear: Apia (WS), Apia (WS)."),
+    ],
+)
+def test_the_rewind_summary_counts_lost_stops_in_words_that_agree(lost, words):
+    at = dt.datetime(2026, 12, 24, 6, tzinfo=dt.UTC)
+    apia = StopState(0, 2, "Apia", "", "WS", -13.83, -171.77, at)
+    summary = Rewind(due_before=lost, due_after=lost, lost=(apia,) * lost, reordered=False).summary()
+
+    assert summary == words

@@ -122,6 +122,9 @@ def test_allow_rewind_makes_a_shorter_sheet_live(tmp_path, small_route, client):
     write_csv(source, small_route[:2])
     with pytest.raises(CommandError, match="held, not live"):
         call_command("sync_route", str(source))
+    # Still held the next time: the exit status says so again (1), not only the first time.
+    with pytest.raises(CommandError, match=r"^unchanged: The sheet is unchanged\. .*held"):
+        call_command("sync_route", str(source))
     write_csv(source, small_route[:3])
     call_command("sync_route", str(source), "--allow-rewind")
     assert viewers_now(client)["visited"] == 3

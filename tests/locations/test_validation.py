@@ -272,6 +272,19 @@ def test_the_same_city_and_country_twice_is_a_warning_not_an_error():
     assert "row 2" in report.warnings[1].message
 
 
+def test_namesakes_in_other_regions_are_other_places_and_no_duplicate():
+    # Charleston, West Virginia at 19:00 local and Charleston, South Carolina at 19:30 local (both UTC-5).
+    west_virginia = ("Charleston", "West Virginia", "38.34982", "-81.63262")
+    south_carolina = ("Charleston", "South Carolina", "32.77657", "-79.93092")
+    report = check(row(west_virginia, "US", "2026-12-25T00:00:00Z"), row(south_carolina, "US", "2026-12-25T00:30:00Z"))
+    assert report.errors == []
+    assert report.warnings == []
+
+    again = check(row(west_virginia, "US", "2026-12-25T00:00:00Z"), row(west_virginia, "US", "2026-12-25T00:30:00Z"))
+    assert codes(again.warnings) == [(3, "city", "duplicate_stop")]
+    assert again.warnings[0].message.startswith("Charleston, West Virginia, US is already on the route at row 2.")
+
+
 def test_blank_rows_are_skipped_and_row_numbers_stay_the_sheets_own():
     report = check(["", "", "", "", "", "", "", ""], row(TORONTO, "US", "2026-12-25T02:00:00Z"))
     assert codes(report.errors) == [(3, "country", "country_mismatch")]

@@ -128,3 +128,15 @@ def test_the_admin_home_links_the_night_first_for_organisers_only(client, organi
 def test_the_night_page_is_never_cached(client, organiser):
     client.force_login(organiser)
     assert "no-store" in client.get(URL)["Cache-Control"]
+
+
+def test_a_rehearsal_night_tells_route_time_from_the_real_time_that_dates_syncs(
+    client, organiser, small_route, route_clock, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 12, 6, 8, 49, 30, tzinfo=dt.UTC), tick=False)
+    publish_table(route_table(small_route), "test")
+    client.force_login(organiser)
+    content = " ".join(client.get(URL).content.decode().split())
+
+    assert "Route time 2026-12-24 09:57:00 UTC <strong>(a rehearsal clock)</strong>." in content
+    assert "The real time is 2026-12-06 08:49 UTC: syncs and revisions below are dated by it." in content

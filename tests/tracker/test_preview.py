@@ -1,6 +1,7 @@
 """The organisers' staff map: only staff with preview_route see every stop, and what viewers see at any time."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -119,3 +120,18 @@ def test_the_staff_map_and_its_answers_are_never_cached(client, live):
         assert response.status_code == 200
         directives = {part.strip() for part in response["Cache-Control"].split(",")}
         assert {"private", "no-store"} <= directives
+
+
+def test_the_hop_speeds_name_the_rushed_hop_first_with_its_figures(client, small_route, time_machine):
+    time_machine.move_to(utc("2026-11-01T12:00:00Z"), tick=False)
+    small_route[2][5] = "2026-12-24T08:05:00Z"  # Sydney five minutes after Auckland: 2,156 km, 25,871 km/h
+    publish_table(route_table(small_route), "test")
+    client.force_login(user_with("mrs-claus", staff=True, may_preview=True))
+    content = client.get(URL).content.decode()
+    words = " ".join(re.sub(r"<[^>]+>", " ", content).split())
+
+    assert "1 of 4 hops faster than the sleigh's 20,000 km/h : viewers would see Santa rushed there" in words
+    assert "the time at the stop is in it, so the sleigh itself flies faster" in words
+    table = words[words.index("The fastest hops") :]
+    assert table.startswith("The fastest hops From To km Time km/h Auckland Sydney 2,156 300 s 25,871 ")
+    assert 'class="staff-hop-rushed"><td>Auckland</td><td>Sydney</td>' in content

@@ -4,6 +4,7 @@ import ssl
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 from imapclient.exceptions import IMAPClientError
 
 from letters.imap import fetch_new_letters, mailbox_from_settings
@@ -40,7 +41,8 @@ class Command(BaseCommand):
             if report.quarantined:
                 # A failed round (exit 1 when run once), so cron or the operator looks at the quarantine.
                 raise CommandError(
-                    f"{mailbox.key}: {len(report.quarantined)} message(s) quarantined; see Quarantined emails "
+                    f"{mailbox.key}: {len(report.quarantined)} "
+                    f"{ngettext('message', 'messages', len(report.quarantined))} quarantined; see Quarantined emails "
                     "in the admin."
                 )
 

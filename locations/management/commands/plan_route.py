@@ -2,6 +2,8 @@
 
 import argparse
 import datetime as dt
+import math
+import os
 import sys
 import time
 from collections import defaultdict
@@ -10,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from locations.management.commands._route_options import add_route_options
 from locations.planning import (
@@ -25,22 +28,31 @@ from locations.planning import (
 )
 from locations.sources import read_source
 from locations.table import SourceError, column_name
-from locations.validation import Finding
+from locations.validation import SLEIGH_SPEED_KMH, Finding, parse_deadline
 
 # A group of findings or left-out places names this many, then says how many more.
 NAMED_PER_GROUP = 5
 
 
-def positive(kind: type, what: str) -> Any:
-    """An argparse type: a number of `kind` above zero, refused with a message naming `what`."""
+# The largest values the options take: beyond them a route means nothing (a stay of more than an hour leaves
+# no evening; no search needs a million solutions) and the solver's integers would overflow.
+MAX_SPEED_KMH = 1_000_000
+MAX_STAY = 3_600
+MAX_SOLUTIONS = 1_000_000
+
+
+def bounded(kind: type, what: str, highest: float) -> Any:
+    """An argparse type: a finite number of `kind` (int: whole) from above 0 to `highest`, refused with a
+    message naming `what` and the range."""
+    unit = "a whole number" if kind is int else "a number"
 
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            value = 0
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{what} must be a number above 0, not {text!r}")
+            value = None
+        if value is None or not math.isfinite(value) or not 0 < value <= highest:
+            raise argparse.ArgumentTypeError(f"{what} must be {unit} above 0 and at most {highest:,}, not {text!r}")
         return value
 
     return parse
@@ -68,13 +80,13 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="write the route to this file (default: standard output)")
         parser.add_argument(
             "--speed",
-            type=positive(float, "speed"),
+            type=bounded(float, "speed", MAX_SPEED_KMH),
             default=DEFAULT_FLIGHT.speed_kmh,
             help=f"the sleigh's top speed in km/h ({DEFAULT_FLIGHT.speed_kmh:,.0f})",
         )
         parser.add_argument(
             "--stay",
-            type=positive(int, "stay"),
+            type=bounded(int, "stay", MAX_STAY),
             default=DEFAULT_FLIGHT.stay,
             help=f"whole seconds at each stop ({DEFAULT_FLIGHT.stay})",
         )
@@ -86,7 +98,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--solutions",
-            type=positive(int, "solutions"),
+            type=bounded(int, "solutions", MAX_SOLUTIONS),
             default=DEFAULT_FLIGHT.solutions,
             help=f"the search's work limit: solutions to try; the same number gives the same route "
             f"({DEFAULT_FLIGHT.solutions})",
@@ -99,21 +111,35 @@ class Command(BaseCommand):
         flight = Flight(
             speed_kmh=options["speed"], stay=options["stay"], opening=options["opening"], solutions=options["solutions"]
         )
+        if parse_opening(flight.opening) >= parse_deadline(deadline):
+            raise CommandError(
+                f"The opening {flight.opening} is not before the deadline {deadline}: no place would have an evening. "
+                "Give an earlier --opening or a later --deadline."
+            )
+        output = self.output_path(options["output"])
+        if flight.speed_kmh > SLEIGH_SPEED_KMH:
+            self.note(
+                f"Faster than {SLEIGH_SPEED_KMH:,.0f} km/h: check_route and sync_route will warn of each hop faster "
+                "than that (impossible_hop)."
+            )
         try:
             table = read_source(options["source"])
         except SourceError as exc:
             raise CommandError(str(exc)) from None
         places = read_places(table, night)
         if any(column_name(header) in ("arrival", "local arrival") for header in table.headers):
-            self.stderr.write("The places' arrival times are set aside: the planner gives every stop its arrival.")
+            self.note("The places' arrival times are set aside: the planner gives every stop its arrival.")
         self.report_findings("warning", places.warnings)
-        self.report_findings("error", places.errors)
+        # A sheet without a place says so once, below, rather than as a finding about its header row.
+        self.report_findings("error", [finding for finding in places.errors if finding.code != "no_stops"])
         if not places.places:
             raise CommandError(f"{options['source']} has no place that can be planned; no route was written.")
 
         began = time.monotonic()
-        self.stderr.write(
-            f"Planning {len(places.places)} places: {flight.speed_kmh:,.0f} km/h, {flight.stay} s at each stop, "
+        count = len(places.places)
+        self.note(
+            f"Planning {count} {ngettext('place', 'places', count)}: {flight.speed_kmh:,.0f} km/h, "
+            f"{flight.stay} s at each stop, "
             f"{flight.opening} to {deadline} local time, at most {flight.solutions:,} solutions."
         )
         plan = plan_route(places.places, night, deadline, flight, progress=self.progress(began, options["verbosity"]))
@@ -122,14 +148,16 @@ class Command(BaseCommand):
             # The planner should never get here; refuse to write a route check_route would reject.
             messages = "; ".join(f"row {finding.row}: {finding.message}" for finding in report.errors)
             raise CommandError(f"The planned route does not pass validation: {messages}")
-        if options["output"]:
-            Path(options["output"]).write_text(route_csv(plan), encoding="utf-8", newline="")
+        if output is not None:
+            output.write_text(route_csv(plan), encoding="utf-8", newline="")
         else:
             self.stdout.write(route_csv(plan), ending="")
         self.report_unplaced(plan.unplaced)
         net = " (stopped by the time safety net: another run may differ)" if plan.stopped_by_safety_net else ""
-        self.stderr.write(
-            f"{len(plan.stops)} stops planned, {len(plan.unplaced) + len({f.row for f in places.errors})} left out, "
+        stops = len(plan.stops)
+        self.note(
+            f"{stops} {ngettext('stop', 'stops', stops)} planned, "
+            f"{len(plan.unplaced) + len({f.row for f in places.errors if f.code != 'no_stops'})} left out, "
             f"{plan.total_km:,.0f} km in all "
             f"(night {night:%Y-%m-%d}, deadline {deadline}), {plan.solutions:,} solutions in "
             f"{time.monotonic() - began:.0f} s{net}."
@@ -137,11 +165,34 @@ class Command(BaseCommand):
         if plan.unplaced or places.errors:
             raise SystemExit(1)
 
+    def note(self, message: str) -> None:
+        """A line of information on standard error, in the terminal's own colour (Django paints stderr red)."""
+        self.stderr.write(message, style_func=str)
+
+    def output_path(self, name: str | None) -> Path | None:
+        """The -o file, checked before the search so that a bad name costs no minute of planning.
+
+        Raises CommandError for a folder, a missing folder, one that cannot be written, or a spreadsheet or
+        JSON name (the route is written as CSV)."""
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.casefold() in (".xlsx", ".xls", ".ods", ".json"):
+            raise CommandError(f"{name}: plan_route writes the route as CSV; give -o a .csv file name.")
+        if path.is_dir():
+            raise CommandError(f"{name} is a folder; give -o a file name, such as {path / 'route.csv'}.")
+        folder = path.parent
+        if not folder.is_dir():
+            raise CommandError(f"{name}: there is no folder {folder}; create it first or write elsewhere.")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise CommandError(f"{name} cannot be written here; choose another file.")
+        return path
+
     def progress(self, began: float, verbosity: int) -> Any:
         """Progress lines on a terminal (or with -v 2): solutions tried, best total so far, seconds."""
 
         def show(solutions: int, best_km: float) -> None:
-            self.stderr.write(f"  {solutions:,} solutions, best {best_km:,.0f} km, {time.monotonic() - began:.0f} s")
+            self.note(f"  {solutions:,} solutions, best {best_km:,.0f} km, {time.monotonic() - began:.0f} s")
 
         return show if sys.stderr.isatty() or verbosity > 1 else None
 
@@ -152,7 +203,9 @@ class Command(BaseCommand):
             groups[finding.code].append(finding)
         for code, group in groups.items():
             left_out = " (left out of the plan)" if severity == "error" else ""
-            self.stderr.write(f"{len(group)} places with {severity} {code}{left_out}:")
+            self.stderr.write(
+                f"{len(group)} {ngettext('place', 'places', len(group))} with {severity} {code}{left_out}:"
+            )
             for finding in group[:NAMED_PER_GROUP]:
                 self.stderr.write(f"  row {finding.row}, {finding.column}: {finding.message}")
             if len(group) > NAMED_PER_GROUP:
@@ -164,7 +217,7 @@ class Command(BaseCommand):
         for item in unplaced:
             groups[item.kind].append(item)
         for kind, group in groups.items():
-            self.stderr.write(f"{len(group)} places not planned ({kind}):")
+            self.stderr.write(f"{len(group)} {ngettext('place', 'places', len(group))} not planned ({kind}):")
             for item in group[:NAMED_PER_GROUP]:
                 where = f"row {item.place.row}: " if item.place.row else ""
                 self.stderr.write(f"  {where}{item.reason}")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lib.every import add_every_option, repeat_every
 from locations.management.commands._route_options import add_route_options
+from locations.models import SyncRun
 from locations.sync import sync_route
 
 
@@ -13,7 +14,11 @@ class Command(BaseCommand):
     help = "Sync the route from SOURCE, the configured sheet or the sample route; live changes only if it passes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", nargs="?", help="a .csv or .xlsx path, or a Google Sheet URL or key")
+        parser.add_argument(
+            "source",
+            nargs="?",
+            help="a .csv or .xlsx path, Google Santa Tracker's route .json, or a Google Sheet URL or key",
+        )
         add_every_option(parser, "syncing")
         parser.add_argument(
             "--allow-rewind",
@@ -43,8 +48,10 @@ class Command(BaseCommand):
             )
             if result.report is not None and (result.report.errors or result.report.warnings):
                 self.stdout.write(result.report.as_text())
+            # The word the admin's sync runs show for this outcome ("rejected", "held"...), so both read alike.
+            outcome = SyncRun.Outcome(result.outcome).label.partition(":")[0]
             if not result.ok:
-                raise CommandError(f"{result.outcome}: {result.message}")
-            self.stdout.write(f"{result.outcome}: {result.message}")
+                raise CommandError(f"{outcome}: {result.message}")
+            self.stdout.write(f"{outcome}: {result.message}")
 
         repeat_every(every, one_round, self.stderr, doing="The route sync (sync_route --every)")
