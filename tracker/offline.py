@@ -29,6 +29,8 @@ SHELL_FILES = (
     "js/geo.js",
     "js/hops.js",
     "js/map.js",
+    "js/trail.js",
+    "js/locale-worker.js",
     "js/stay.js",
     "js/viewer.js",
     "js/share.js",

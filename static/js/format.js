@@ -5,6 +5,23 @@ export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
+const formats = new Map();
+
+/**
+ * The Intl formatter `new Kind(language, options)`, made once per kind, language and options and reused: making
+ * one costs a thousand times more than using it (a phone spent tenths of a second a hop making them). A bad
+ * option or zone throws RangeError, as `new` does, and nothing is kept.
+ */
+export function intl(Kind, language, options) {
+  const key = `${Kind.name} ${language} ${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (format === undefined) {
+    format = new Kind(language, options);
+    formats.set(key, format);
+  }
+  return format;
+}
+
 const regionNames = new Map();
 
 /**
@@ -55,7 +72,7 @@ export function localTime(localArrival, language) {
   if (Number.isNaN(moment.getTime())) {
     return null;
   }
-  const parts = new Intl.DateTimeFormat(language, { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
+  const parts = intl(Intl.DateTimeFormat, language, { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
     .formatToParts(moment);
   return houseStyle(parts, language);
 }
@@ -76,7 +93,7 @@ export function timeIn(ms, timeZone, language) {
     return null;
   }
   try {
-    const format = new Intl.DateTimeFormat(language, { hour: "numeric", minute: "2-digit", timeZone });
+    const format = intl(Intl.DateTimeFormat, language, { hour: "numeric", minute: "2-digit", timeZone });
     return houseStyle(format.formatToParts(new Date(ms)), language);
   } catch {
     // An unknown zone (RangeError): say nothing rather than the viewer's own time.
@@ -105,7 +122,7 @@ export function factIn(stop, language) {
 
 /** A whole number with the page language's grouping ("1,100,000", "1 100 000"). */
 export function count(value, language) {
-  return new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(value ?? 0);
+  return intl(Intl.NumberFormat, language, { maximumFractionDigits: 0 }).format(value ?? 0);
 }
 
 /** A countdown of wall milliseconds as h:mm:ss (or m:ss under an hour), in the page language's digits. */
@@ -114,15 +131,15 @@ export function countdown(ms, language) {
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  const two = new Intl.NumberFormat(language, { minimumIntegerDigits: 2, useGrouping: false });
-  const one = new Intl.NumberFormat(language, { useGrouping: false });
+  const two = intl(Intl.NumberFormat, language, { minimumIntegerDigits: 2, useGrouping: false });
+  const one = intl(Intl.NumberFormat, language, { useGrouping: false });
   return hours > 0
     ? `${one.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
     : `${one.format(minutes)}:${two.format(seconds)}`;
 }
 
 function unit(value, name, language) {
-  return new Intl.NumberFormat(language, { style: "unit", unit: name, unitDisplay: "long" }).format(value);
+  return intl(Intl.NumberFormat, language, { style: "unit", unit: name, unitDisplay: "long" }).format(value);
 }
 
 /**
@@ -140,12 +157,12 @@ export function waitInWords(ms, language) {
     days > 0
       ? [unit(days, "day", language), ...(hours > 0 ? [unit(hours, "hour", language)] : [])]
       : [unit(hours, "hour", language), ...(minutes % 60 > 0 ? [unit(minutes % 60, "minute", language)] : [])];
-  return new Intl.ListFormat(language, { type: "conjunction" }).format(parts);
+  return intl(Intl.ListFormat, language, { type: "conjunction" }).format(parts);
 }
 
 /** "12,346 km": a distance in whole kilometres in the page language. */
 export function kilometres(value, language) {
-  return new Intl.NumberFormat(language, {
+  return intl(Intl.NumberFormat, language, {
     style: "unit",
     unit: "kilometer",
     unitDisplay: "short",
@@ -156,11 +173,11 @@ export function kilometres(value, language) {
 /** "10 pm", "10:30 pm", "22 Uhr": a wall time written as UTC ms, with minutes only when there are some. */
 export function wallHour(ms, language) {
   const minute = new Date(ms).getUTCMinutes() === 0 ? undefined : "2-digit";
-  const format = new Intl.DateTimeFormat(language, { hour: "numeric", minute, timeZone: "UTC" });
+  const format = intl(Intl.DateTimeFormat, language, { hour: "numeric", minute, timeZone: "UTC" });
   return houseStyle(format.formatToParts(new Date(ms)), language);
 }
 
 /** "December 24", "24. Dezember": a wall date written as UTC ms. */
 export function wallDay(ms, language) {
-  return new Intl.DateTimeFormat(language, { month: "long", day: "numeric", timeZone: "UTC" }).format(new Date(ms));
+  return intl(Intl.DateTimeFormat, language, { month: "long", day: "numeric", timeZone: "UTC" }).format(new Date(ms));
 }

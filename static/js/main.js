@@ -7,9 +7,11 @@ import {
   arrivalLine,
   count,
   countdown,
+  countryName,
   factIn,
   fill,
   kilometres,
+  localTime,
   timeIn,
   waitInWords,
   wallDay,
@@ -270,7 +272,8 @@ async function onAnswer(answer, clock) {
   if (homecoming) {
     view.finish(state.stops);
   } else if (action === "append") {
-    view.arrive(answer.current, previous);
+    const untilNextHop = answer.next_hop_at == null ? Infinity : wallUntil(Date.parse(answer.next_hop_at));
+    view.arrive(answer.current, previous, untilNextHop);
   } else if (action !== "none" || firstAnswer) {
     view.place(answer.current);
   }
@@ -328,6 +331,44 @@ window.addEventListener("pageshow", (event) => {
   }
 });
 
+// The first Intl formatter a page makes loads the browser's locale data, a tenth of a second on a phone. A worker
+// loads it off the main thread (static/js/locale-worker.js; the data is the whole process's), and then the card's
+// formatters are made here one kind a task, so that the first answer is shown without one long task in between.
+// Without the worker (blocked, offline, failed) they are made at once, still one kind a task.
+const FORMATS_AHEAD = [
+  () => count(0, language),
+  () => countryName({ country: "AQ" }, language),
+  () => localTime("2026-12-24T21:00:00", language),
+  () => zoneDeadline({ routeMs: Date.now(), night: "", deadlineMinutes: 1320, timeZone: viewerTimeZone() }),
+  () => wallHour(0, language) + wallDay(0, language),
+];
+
+function makeFormatsAhead(index = 0) {
+  if (index < FORMATS_AHEAD.length) {
+    FORMATS_AHEAD[index]();
+    setTimeout(() => makeFormatsAhead(index + 1), 0);
+  }
+}
+
+function loadLocaleData() {
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      setTimeout(makeFormatsAhead, 0);
+    }
+  };
+  try {
+    const worker = new Worker(root.dataset.localeWorker);
+    worker.onmessage = start;
+    worker.onerror = start;
+    worker.postMessage(language);
+  } catch {
+    start();
+  }
+}
+
+loadLocaleData();
 setInterval(tick, TICK_MS);
 scheduler.start();
 

@@ -1,12 +1,17 @@
 // Drawing on the Leaflet map: the basemap, Santa's marker and its flight, the trail through visited stops.
 // Leaflet is a classic script loaded before this module (window.L).
-// Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and redraws the
-// trail's path data, so it fetches nothing and creates no images.
+// Every element is created once and reused: a hop moves the marker, restarts a CSS sparkle and adds one arc and
+// one dot to the trail (static/js/trail.js) on the map's one canvas, so it fetches nothing and creates no elements.
 
-import { basemapLayer } from "./basemap.js";
-import { greatCircle, trailArcs, trailLines, wrapLongitude } from "./geo.js";
+import { canvasLayer, landPainter, landRingsInSlices } from "./basemap.js";
+import { greatCircle, trailArcs, wrapLongitude } from "./geo.js";
+import { Trail, trailPainter } from "./trail.js";
 
 const FLIGHT_MS = 1800;
+// In a fast rehearsal the next hop comes within seconds: the flight takes at most this share of the wall time
+// until it, so the page is still between hops, and below SHORTEST_FLIGHT_MS Santa is simply there (sparkling).
+const FLIGHT_SHARE = 0.25;
+const SHORTEST_FLIGHT_MS = 400;
 const FOLLOW_ZOOM = 3;
 // Before take-off Santa waits at the top of the map, in view (Mercator cannot show the pole itself).
 const NORTH_POLE = [80, 0];
@@ -45,10 +50,12 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     map.attributionControl.addAttribution(basemapCredit);
   }
 
-  // A dark casing under a gold line: the casing stands out on light land, the gold on the dark sea.
-  const trailCasing = L.polyline([], { className: "trail-casing", interactive: false }).addTo(map);
-  const trail = L.polyline([], { className: "trail", interactive: false }).addTo(map);
-  const dots = L.layerGroup().addTo(map);
+  // A gold line on a dark casing, and a dot per visited stop: the casing stands out on light land, the gold on
+  // the dark sea.
+  // The countries (once their shapes arrive) and the trail are painted on one canvas, under Santa.
+  const trail = new Trail();
+  const painters = [trailPainter(trail, () => map.getZoom())];
+  const drawing = canvasLayer({ className: "trail", pane: "overlayPane", painters }).addTo(map);
   const santa = L.marker(NORTH_POLE, {
     icon: L.divIcon({ className: "santa-marker", html: SANTA_HTML, iconSize: [48, 48], iconAnchor: [24, 24] }),
     interactive: false,
@@ -57,7 +64,6 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
 
   let follow = true;
   let flight = null;
-  let dotCount = 0;
   map.on("dragstart", () => view.setFollow(false));
   const followers = new Set();
 
@@ -95,18 +101,14 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   }
   limitZoomOut();
   map.on("resize", limitZoomOut);
-  // Zoomed out to the whole world, a finer trail keeps four hundred stops readable.
-  const markDistance = () => element.classList.toggle("map-far", map.getZoom() < 2.5);
-  markDistance();
-  map.on("zoomend", markDistance);
 
-  /** Santa along the great circle from `from` to `to` over FLIGHT_MS, sparkling. */
-  function fly(from, to) {
+  /** Santa along the great circle from `from` to `to` over `duration` ms, sparkling. */
+  function fly(from, to, duration = FLIGHT_MS) {
     const path = greatCircle(from, to, 0.5);
     sparkle();
     const started = performance.now();
     const step = (time) => {
-      const t = Math.min(1, (time - started) / FLIGHT_MS);
+      const t = Math.min(1, (time - started) / duration);
       const exact = easeInOut(t) * (path.length - 1);
       const i = Math.min(path.length - 2, Math.floor(exact));
       const f = exact - i;
@@ -134,28 +136,23 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
   const view = {
     map,
 
-    /** Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail. */
-    drawBasemap(projected) {
-      basemapLayer(projected).addTo(map);
+    /**
+     * Paint Natural Earth's countries (static/map/countries-110m.json, projected ahead of time) under the trail,
+     * once their paths are made, a slice a task.
+     */
+    async drawBasemap(projected) {
+      painters.unshift(landPainter(await landRingsInSlices(projected)));
+      const canvas = drawing.canvas();
+      canvas.classList.add("land");
+      // `canvas.land[data-painted]` means the countries are on it: counted again from their first paint.
+      delete canvas.dataset.painted;
+      drawing.repaint();
     },
 
-    /** Redraw the trail through `stops` (a visited stop gets a dot once; dots go only on a reset). */
+    /** The trail through `stops`: when they continue the stops shown (a hop), only the new ones are added. */
     setTrail(stops) {
-      const lines = trailLines(stops);
-      trailCasing.setLatLngs(lines);
-      trail.setLatLngs(lines);
-      if (stops.length < dotCount) {
-        dots.clearLayers();
-        dotCount = 0;
-      }
-      for (const stop of stops.slice(dotCount)) {
-        L.circleMarker([stop.lat, wrapLongitude(stop.lng)], {
-          className: "stop-dot",
-          radius: 3,
-          interactive: false,
-        }).addTo(dots);
-      }
-      dotCount = stops.length;
+      trail.show(stops);
+      drawing.repaint();
     },
 
     /** Santa busy at his stop (a CSS animation on the marker's own elements) or not. */
@@ -200,18 +197,26 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
       centre(latlng, false);
     },
 
-    /** Fly Santa from `previous` (or the North Pole) to `stop` along the great circle, unless motion is reduced. */
-    arrive(stop, previous) {
+    /**
+     * Fly Santa from `previous` (or the North Pole) to `stop` along the great circle, unless motion is reduced;
+     * `untilNextHop` is the wall ms until the hop after this one (Infinity when none is due), which a flight never
+     * fills more than a quarter of.
+     */
+    arrive(stop, previous, untilNextHop = Infinity) {
       cancelFlight();
       const to = [stop.lat, stop.lng];
-      if (reducedMotion() || document.hidden) {
+      const duration = Math.min(FLIGHT_MS, untilNextHop * FLIGHT_SHARE);
+      if (reducedMotion() || document.hidden || duration < SHORTEST_FLIGHT_MS) {
         santa.setLatLng([to[0], wrapLongitude(to[1])]);
         centre([to[0], wrapLongitude(to[1])], false);
+        if (!document.hidden) {
+          sparkle();
+        }
         return;
       }
       const from = previous ? [previous.lat, wrapLongitude(previous.lng)] : [NORTH_POLE[0], wrapLongitude(stop.lng)];
       centre([to[0], wrapLongitude(to[1])], true);
-      fly(from, to);
+      fly(from, to, duration);
     },
 
     /** Whether the map keeps Santa in view; dragging the map turns it off. */

@@ -1,10 +1,14 @@
 // The viewer's own place and time zone, used only in this browser: nothing here is ever sent anywhere.
 
+import { intl } from "./format.js";
+
 const DAY_MS = 86_400_000;
+// How often the viewer's zone is read again (a laptop carried across a border), in wall ms.
+const ZONE_FRESH_MS = 60_000;
 
 /** The offset (ms) of IANA zone `timeZone` from UTC at instant `ms`. */
 function zoneOffset(ms, timeZone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = intl(Intl.DateTimeFormat, "en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -55,7 +59,16 @@ export function zoneDeadline({ routeMs, night, deadlineMinutes, timeZone }) {
   return { kind: today === start && deadline - start <= DAY_MS ? "tonight" : "on", deadline, at };
 }
 
-/** The viewer's IANA time zone as the browser knows it ("Europe/Berlin"); "UTC" when it does not say. */
-export function viewerTimeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+let zone = { name: null, readAt: -Infinity };
+
+/**
+ * The viewer's IANA time zone as the browser knows it ("Europe/Berlin"); "UTC" when it does not say. Read at
+ * most once a minute (wall ms `now`): reading it makes a formatter, which the card's ticker cannot afford 4 times
+ * a second on a phone.
+ */
+export function viewerTimeZone(now = Date.now()) {
+  if (Math.abs(now - zone.readAt) >= ZONE_FRESH_MS) {
+    zone = { name: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", readAt: now };
+  }
+  return zone.name;
 }

@@ -72,26 +72,50 @@ def test_the_trail_has_at_least_3_to_1_contrast_over_land_and_over_sea(browser, 
     try:
         page = open_map(context, site).page
         page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
-        page.wait_for_selector("path.trail", state="attached", timeout=10_000)
+        # The trail is painted in the frame after the page has shown the stop.
+        page.wait_for_selector("#tracker[data-status=flying]", state="attached", timeout=10_000)
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         style = page.evaluate(
             """() => {
               const css = (selector) => getComputedStyle(document.querySelector(selector));
-              // The land as the canvas (static/js/basemap.js) really painted it: its most common colour.
-              const canvas = document.querySelector("canvas.land");
-              const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-              const counts = new Map();
-              for (let i = 0; i < pixels.length; i += 4) {
-                if (pixels[i + 3] > 0) {
-                  const key = Array.from(pixels.slice(i, i + 4)).join(",");
-                  counts.set(key, (counts.get(key) ?? 0) + 1);
+              // A canvas's colours as it really painted them, most common first: [[colour, opaque], ...].
+              const drawn = (selector) => {
+                const canvas = document.querySelector(selector);
+                const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+                const counts = new Map();
+                for (let i = 0; i < pixels.length; i += 4) {
+                  if (pixels[i + 3] > 0) {
+                    const key = Array.from(pixels.slice(i, i + 4)).join(",");
+                    counts.set(key, (counts.get(key) ?? 0) + 1);
+                  }
                 }
-              }
-              const [red, green, blue, alpha] = [...counts].sort((a, b) => b[1] - a[1])[0][0].split(",");
-              const drawnLand = { colour: `rgb(${red}, ${green}, ${blue})`, opaque: alpha === "255" };
+                return [...counts].sort((a, b) => b[1] - a[1]).map(([key]) => {
+                  const [red, green, blue, alpha] = key.split(",");
+                  return [`rgb(${red}, ${green}, ${blue})`, alpha === "255" ? "1" : "less"];
+                });
+              };
+              // The map's one canvas (static/js/basemap.js, trail.js): the land is its most common colour; the
+              // trail's two colours, as the stylesheet gives them, must be among those it drew, opaque.
+              const drawing = drawn("canvas.land.trail");
+              const [land] = drawing;
+              const asRgb = (value) => {
+                const probe = document.createElement("i");
+                probe.style.color = value;
+                document.body.append(probe);
+                const rgb = getComputedStyle(probe).color;
+                probe.remove();
+                return rgb;
+              };
+              const colour = (property) => {
+                const wanted = asRgb(css("canvas.trail").getPropertyValue(property));
+                const found = drawing.find(([drawnColour, opaque]) => drawnColour === wanted && opaque === "1");
+                return found ?? ["not drawn", ""];
+              };
+              const [core, coreOpacity] = colour("--trail-line");
+              const [casing, casingOpacity] = colour("--trail-casing");
               return {
-                core: css("path.trail").stroke, coreOpacity: css("path.trail").strokeOpacity,
-                casing: css("path.trail-casing").stroke, casingOpacity: css("path.trail-casing").strokeOpacity,
-                land: drawnLand.colour, landOpacity: drawnLand.opaque ? "1" : "less",
+                core, coreOpacity, casing, casingOpacity,
+                land: land[0], landOpacity: land[1],
                 sea: css(".leaflet-container").backgroundColor,
               };
             }"""

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { copiesInView, landRings } from "../../static/js/basemap.js";
+import { copiesInView, landRings, landRingsInSlices } from "../../static/js/basemap.js";
 
 class RecordedPath {
   constructor() {
@@ -46,4 +46,18 @@ test("only the world copies that meet the canvas are painted", () => {
   assert.deepEqual(copiesInView(-1900, 2048, 400), [0, 1]);
   // One world exactly as wide as the map, shifted a little: the one to its left shows at the edge.
   assert.deepEqual(copiesInView(30, 390, 390), [-1, 0]);
+});
+
+test("the committed shapes made into paths a slice a task give the same rings as all at once", async () => {
+  const projected = JSON.parse(readFileSync(new URL("../../static/map/countries-110m.json", import.meta.url)));
+  let pauses = 0;
+  const sliced = await landRingsInSlices(projected, {
+    newPath: () => new RecordedPath(),
+    pause: async () => {
+      pauses += 1;
+    },
+  });
+  assert.deepEqual(sliced, landRings(projected, () => new RecordedPath()));
+  // About 10,600 points, at most 1,500 a slice (a ring is never split): eight slices or more, seven pauses or more.
+  assert.ok(pauses >= 7 && pauses < 20, pauses);
 });
