@@ -55,6 +55,7 @@ DOCUMENTED = {
     "map-ar-desktop.png",
     "map-de-phone.png",
     "map-ar-phone.png",
+    "map-ja-phone.png",
     "letters-ja-desktop.png",
     "letters-de-phone.png",
     "letters-ar-phone.png",
