@@ -30,9 +30,6 @@ READY_CHECK_SECONDS = 2.0
 # The worker's heartbeat is late after this many beats missed.
 MISSED_BEATS = 3
 
-# The checks run here, so that a check stuck on a hung server holds one of these threads, never a request's.
-_checks = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-check")
-
 
 def _database() -> str:
     try:
@@ -73,11 +70,19 @@ def _sync() -> str:
 
 READY_CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "worker": _worker, "sync": _sync}
 
+# Each check runs on threads of its own, so a check stuck on a hung server holds them, never a request's thread
+# and never another check's: with one shared pool, a few polls during a long database hang filled it with stuck
+# database checks, and the cache, fine all along, was reported as "no answer".
+_POOLS = {
+    name: concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"readiness-{name}")
+    for name in READY_CHECKS
+}
+
 
 def readiness(timeout: float = READY_CHECK_SECONDS) -> dict[str, dict[str, object]]:
     """Each check's outcome, {name: {"ok": bool, "detail": str}}, every one given at most TIMEOUT seconds."""
     started = time.monotonic()
-    futures = {name: _checks.submit(check) for name, check in READY_CHECKS.items()}
+    futures = {name: _POOLS[name].submit(check) for name, check in READY_CHECKS.items()}
     outcome: dict[str, dict[str, object]] = {}
     for name, future in futures.items():
         try:

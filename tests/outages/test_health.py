@@ -109,3 +109,29 @@ def test_readiness_names_each_dependency_that_is_down_and_liveness_never_fails(p
             stop(process)
         database_proxy.close()
         redis_proxy.close()
+
+
+def test_a_long_database_hang_never_makes_the_cache_look_down(postgres_database: str, tmp_path: Path):
+    # Connections that wait 30 s for the database: each poll of /readyz leaves its database checks stuck.
+    database_proxy = TcpProxy(5432).start()
+    origin = prepare_origin(
+        tmp_path, hop_rows(), lead_seconds=4, speed=60.0, DATABASE_URL=f"{POSTGRES}/{postgres_database}"
+    )
+    env = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{database_proxy.port}/{postgres_database}",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/{REDIS_DATABASE}",
+        "DATABASE_CONNECT_TIMEOUT": "30",
+        "REDIS_TIMEOUT": "1",
+    }
+    server, port, log = start_app_server(origin, tmp_path, "app", **env)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", server, log)
+        database_proxy.hang()
+        for _poll in range(5):
+            status, body = _get(port, "/readyz")
+            assert status == 503
+            assert body["checks"]["database"] == {"ok": False, "detail": "no answer within 2 s"}, body
+            assert body["checks"]["cache"] == {"ok": True, "detail": "ok"}, body
+    finally:
+        stop(server)
+        database_proxy.close()
