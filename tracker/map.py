@@ -54,6 +54,9 @@ def map_text() -> dict[str, str]:
         "linkCopied": _("Link copied: paste it anywhere to share the tracker."),
         "copyThisLink": _("Copy this link to share the tracker: {url}"),
         "basemapCredit": _("Country shapes: Natural Earth"),
+        # The map's + and - buttons, as screen readers and a hovering mouse name them.
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
         # The visited list shows the newest stops; this button opens all of them, and closes them again.
         "visitedAll": _("Show all {count} stops"),
         "visitedLatest": _("Show only the latest stops"),

@@ -58,6 +58,7 @@ const view = createMap($("map"), {
   tileUrl: root.dataset.tileUrl,
   tileAttribution: root.dataset.tileAttribution,
   basemapCredit: text.basemapCredit,
+  zoomTitles: { zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut },
   reducedMotion: () => motion.matches,
 });
 
@@ -112,7 +113,13 @@ function showYourZone(now, answer) {
     showText("your-zone", null);
     return;
   }
-  const rule = zoneDeadline({ routeMs: now, night: root.dataset.night, deadlineMinutes: minutes, timeZone: viewerTimeZone() });
+  const rule = zoneDeadline({
+    routeMs: now,
+    night: root.dataset.night,
+    deadlineMinutes: minutes,
+    timeZone: viewerTimeZone(),
+    santaZone: answer.current?.timezone ?? null,
+  });
   const words = { time: wallHour(rule.deadline, language), date: wallDay(rule.deadline, language) };
   // Once Santa is home he has been through every time zone, even where it is not yet 10 pm (Hawaii).
   const kind = answer.status === "finished" ? "passed" : rule.kind;
@@ -189,6 +196,9 @@ $("visited-all").addEventListener("click", () => {
   if (listAll) {
     const list = $("visited-list");
     list.scrollTop = list.scrollHeight;
+  } else {
+    // The list shrank under the button: bring the button back where the finger is, not a screen below it.
+    $("visited-all").scrollIntoView({ block: "nearest" });
   }
 });
 

@@ -30,11 +30,15 @@ function easeInOut(t) {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
 }
 
-/** The map in `element`; `reducedMotion()` is asked at each move so a change of setting applies at once. */
-export function createMap(element, { tileUrl, tileAttribution, basemapCredit, reducedMotion }) {
+/**
+ * The map in `element`; `reducedMotion()` is asked at each move so a change of setting applies at once.
+ * `zoomTitles` names the + and - buttons in the page's language ({zoomInTitle, zoomOutTitle}).
+ */
+export function createMap(element, { tileUrl, tileAttribution, basemapCredit, zoomTitles = {}, reducedMotion }) {
   const L = window.L;
   const still = reducedMotion();
   const map = L.map(element, {
+    zoomControl: false,
     worldCopyJump: true,
     minZoom: 0,
     maxZoom: tileUrl ? 12 : 7,
@@ -43,6 +47,7 @@ export function createMap(element, { tileUrl, tileAttribution, basemapCredit, re
     fadeAnimation: !still,
     markerZoomAnimation: !still,
   });
+  L.control.zoom(zoomTitles).addTo(map);
   map.setView([25, 0], 2);
   if (tileUrl) {
     L.tileLayer(tileUrl, { attribution: tileAttribution, maxZoom: 12 }).addTo(map);

@@ -41,9 +41,12 @@ function wallDate(ms, timeZone) {
  * The route's rule seen from the viewer's zone: every stop arrives before the deadline, local time, on the
  * night. `night` is "YYYY-MM-DD" or empty (24 December of the year it is in the viewer's zone at `routeMs`);
  * `deadlineMinutes` counts from the midnight that starts the night (1320 is 10 pm; 1560 is 2 am next day).
+ * `santaZone` is the zone of Santa's stop now, when he is at one: the night flies west, so once his stop's clock
+ * is behind the viewer's he has been through the viewer's zone, before 10 pm there (Paris at 21:30 with Santa in
+ * Praia, an hour behind).
  * Returns {kind: "tonight"|"on"|"passed", deadline: wall time as UTC ms, at: the instant}.
  */
-export function zoneDeadline({ routeMs, night, deadlineMinutes, timeZone }) {
+export function zoneDeadline({ routeMs, night, deadlineMinutes, timeZone, santaZone = null }) {
   const today = wallDate(routeMs, timeZone);
   let start;
   if (/^\d{4}-\d{2}-\d{2}$/.test(night ?? "")) {
@@ -53,7 +56,7 @@ export function zoneDeadline({ routeMs, night, deadlineMinutes, timeZone }) {
   }
   const deadline = start + deadlineMinutes * 60_000;
   const at = instantOfWallTime(deadline, timeZone);
-  if (routeMs >= at) {
+  if (routeMs >= at || (santaZone && zoneOffset(routeMs, santaZone) < zoneOffset(routeMs, timeZone))) {
     return { kind: "passed", deadline, at };
   }
   return { kind: today === start && deadline - start <= DAY_MS ? "tonight" : "on", deadline, at };

@@ -36,6 +36,13 @@ EMAIL_NEEDED = {
 # Django's own words, in English and in each language's Django catalogue: none may show on the letter form.
 STOCK_ERRORS = ("This field is required", "Enter a valid email", "このフィールドは必須です", "Dieses Feld ist zwingend")
 PRESENTS = {"ja": "届けたプレゼント", "ar": "الهدايا الموزَّعة", "de": "Verteilte Geschenke", "en": "Presents delivered"}
+# The map's + and - buttons as a screen reader names them (Leaflet's own words are English).
+ZOOM = {
+    "ja": ("拡大する", "縮小する"),
+    "ar": ("تكبير", "تصغير"),
+    "de": ("Vergrößern", "Verkleinern"),
+    "en": ("Zoom in", "Zoom out"),
+}
 # The part of the page that is wider than the screen, if any: every element's box against the viewport.
 OVERFLOW_SCRIPT = """() => {
   const width = document.documentElement.clientWidth;
@@ -141,6 +148,9 @@ def test_the_map_in_each_language(screen_context, site, sample_route, settings, 
     page.wait_for_selector("canvas.land[data-painted]", state="attached", timeout=10_000)
     page.wait_for_timeout(400)  # Leaflet finishes placing the view
     assert page.get_by_text(PRESENTS[language]).is_visible()
+    zoom_in, zoom_out = ZOOM[language]
+    assert page.get_by_role("button", name=zoom_in, exact=True).is_visible()
+    assert page.get_by_role("button", name=zoom_out, exact=True).is_visible()
     check_page(page, language)
     shoot(page, tmp_path, f"map-{language}-{screen}.png", full_page=screen == "phone")
     assert opened.errors == []

@@ -78,6 +78,10 @@ def test_without_permission_the_distance_says_it_is_not_known(browser, site, sam
             "America/Toronto",
             "Santa reaches your time zone before 10 pm on December 24.",
         ),
+        # 8:31 pm in Halifax, before its 10 pm, with Santa in Toronto an hour west: he has been through.
+        (SAMPLE_STATES["flying"], "America/Halifax", "Santa has already been through your time zone tonight."),
+        # The same moment in Chicago, an hour west of him: he is still to come.
+        (SAMPLE_STATES["flying"], "America/Chicago", "Santa reaches your time zone before 10 pm tonight."),
         # 3 am on Christmas Day in Toronto.
         (SAMPLE_STATES["finished"], "America/Toronto", "Santa has already been through your time zone tonight."),
         # Santa is home (the last stop was Pago Pago at 05:02 UTC) while it is 7:23 pm in Honolulu.

@@ -36,6 +36,33 @@ test("weeks ahead it names the date; after 10 pm in the viewer's zone he has bee
   assert.equal(after.kind, "passed");
 });
 
+test("once Santa's stop is west of the viewer's zone he has been through it, before 10 pm there", () => {
+  const at = (santaZone) =>
+    zoneDeadline({
+      routeMs: Date.parse("2026-12-24T20:30:00Z"), // 21:30 in Paris
+      night: "2026-12-24",
+      deadlineMinutes: TEN_PM,
+      timeZone: "Europe/Paris",
+      santaZone,
+    }).kind;
+  assert.equal(at("Atlantic/Cape_Verde"), "passed"); // Praia, an hour behind Paris
+  assert.equal(at("Europe/London"), "passed");
+  assert.equal(at("Europe/Berlin"), "tonight"); // in the viewer's own offset: on his way through
+  assert.equal(at("Europe/Moscow"), "tonight");
+  assert.equal(at(null), "tonight");
+});
+
+test("at take-off, Santa at UTC+14 has not been through a zone at UTC+13:45", () => {
+  const rule = zoneDeadline({
+    routeMs: Date.parse("2026-12-24T04:05:00Z"),
+    night: "2026-12-24",
+    deadlineMinutes: TEN_PM,
+    timeZone: "Pacific/Chatham",
+    santaZone: "Pacific/Kiritimati",
+  });
+  assert.equal(rule.kind, "tonight");
+});
+
 test("a deadline past midnight (26:00) falls on the next morning, so it is not 'tonight'", () => {
   const rule = zoneDeadline({
     routeMs: Date.parse("2026-12-24T12:00:00Z"),
