@@ -24,10 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from lighthouse import CHROMIUM, clock, prepare_database  # noqa: E402
-
+from bench.lighthouse import CHROMIUM, clock, prepare_database  # noqa: E402
 from tests.topology import start_app_server, stop, wait_for  # noqa: E402
 
 # Lighthouse 12's mobile preset: a Moto G Power's screen (css px) and pixel ratio.
