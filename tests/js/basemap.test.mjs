@@ -4,21 +4,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { copiesInView, landRings, landRingsInSlices } from "../../static/js/basemap.js";
-
-class RecordedPath {
-  constructor() {
-    this.steps = [];
-  }
-  moveTo(x, y) {
-    this.steps.push(["M", x, y]);
-  }
-  lineTo(x, y) {
-    this.steps.push(["L", x, y]);
-  }
-  closePath() {
-    this.steps.push(["Z"]);
-  }
-}
+import { RecordedPath } from "./recorded-path.mjs";
 
 test("a ring's steps from its first point add up to the points, in zoom-0 pixels", () => {
   const [ring] = landRings({ scale: 100, rings: [[12800, 6400, 100, 0, 0, -250]] }, () => new RecordedPath());

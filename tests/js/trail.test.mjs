@@ -3,18 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { Trail, worldPixel } from "../../static/js/trail.js";
-
-class RecordedPath {
-  constructor() {
-    this.steps = [];
-  }
-  moveTo(x, y) {
-    this.steps.push(["M", x, y]);
-  }
-  lineTo(x, y) {
-    this.steps.push(["L", x, y]);
-  }
-}
+import { RecordedPath } from "./recorded-path.mjs";
 
 const KIRITIMATI = { lat: 1.98, lng: -157.47 };
 const TONGA = { lat: -21.14, lng: -175.2 };
