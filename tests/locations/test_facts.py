@@ -6,6 +6,7 @@ import io
 
 from django.conf import settings
 
+from locations.geography import country_names_in
 from locations.live import forget_live_route, live_route
 from locations.models import Stop
 from locations.sample import capital_fact, people_in_words
@@ -72,6 +73,12 @@ def test_the_sample_route_has_every_capital_s_fact_in_all_ten_languages():
     for record in capitals:
         for language in languages:
             assert record[f"fact:{language}"], (record["city"], language)
+    # Each names its country as the card above it does (CLDR's English, as the browser's Intl.DisplayNames).
+    card_names = dict(country_names_in("en"))
+    for record in capitals:
+        assert record["fact"].startswith(f"Capital of {card_names[record['country']]}."), record["fact"]
+    praia = next(record for record in capitals if record["city"] == "Praia")
+    assert praia["fact"].startswith("Capital of Cape Verde.")  # the city table says Cabo Verde
     tokyo = next(record for record in capitals if record["city"] == "Tokyo")
     assert tokyo["fact"] == "Capital of Japan. About 9.7 million people live here."
     assert tokyo["fact:de"] == "Hauptstadt des Landes. Hier leben rund 9,7 Millionen Menschen."
