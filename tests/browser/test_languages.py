@@ -248,3 +248,29 @@ def test_the_language_switcher_s_arrow_points_down_in_every_direction(browser, s
         assert arrows["ar"][:3] == ["solid", "solid", "none"]
     finally:
         context.close()
+
+
+# The Follow button's height as it is, and as it would be were its words kept on one line.
+FOLLOW_LINES_SCRIPT = """() => {
+  const button = document.getElementById("follow");
+  const height = button.getBoundingClientRect().height;
+  button.style.whiteSpace = "nowrap";
+  const oneLine = button.getBoundingClientRect().height;
+  button.style.whiteSpace = "";
+  return { height, oneLine, text: button.textContent };
+}"""
+
+
+def test_the_follow_button_stays_on_one_line_on_a_phone_in_every_language(browser, site, settings):
+    context = browser.new_context(viewport=SCREENS["phone"], is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        wrapped = {}
+        for language, _name in settings.LANGUAGES:
+            page.goto(f"{site}/{language}/")
+            follow = page.evaluate(FOLLOW_LINES_SCRIPT)
+            if follow["height"] > follow["oneLine"] + 1:
+                wrapped[language] = follow
+        assert wrapped == {}
+    finally:
+        context.close()
