@@ -57,7 +57,8 @@ class Journey:
     stopped_by_safety_net: bool
 
 
-Progress = Callable[[int, float], None]
+# Called now and then with a line on how the search goes ("300 solutions, best 254,120 km").
+Progress = Callable[[str], None]
 
 
 def flight_seconds(km: float, speed_kmh: float) -> int:
@@ -110,6 +111,7 @@ def untangle(
     stay: int,
     safety_seconds: int = DEFAULT_SAFETY_SECONDS,
     matrices: tuple[list[list[float]], list[list[int]]] | None = None,
+    progress: Progress | None = None,
 ) -> list[int]:
     """`order` (a feasible journey, indexes into `legs`) with hops that cross each other taken apart where the
     windows allow, at little extra distance: a trail that crosses itself does not read as a journey.
@@ -119,8 +121,9 @@ def untangle(
     of the last hour can cross over the Pacific. Each round doubles the search's cost of every hop that
     crosses another (an arc's weight: 2, 4, 8...), as guided local search penalises features, and lets a
     greedy descent find a way round from the current order, flying at `speed_kmh` with `stay` seconds at each
-    stop (`matrices`: the km and seconds matrices, when the caller has them). The order kept is the one with
-    the fewest stops left out, then the fewest crossings, then the shortest. Deterministic.
+    stop (`matrices`: the km and seconds matrices, when the caller has them; `progress`: told of each round).
+    The order kept is the one with the fewest stops left out, then the fewest crossings, then the shortest.
+    Deterministic.
     """
     kms, seconds = matrices or _matrices(legs, speed_kmh, stay)
     points = [(leg.latitude, leg.longitude) for leg in legs]
@@ -139,10 +142,16 @@ def untangle(
     best_rank = rank(best)
     weights: dict[tuple[int, int], int] = {}
     journey = best
-    for _ in range(UNTANGLE_ROUNDS):
+    for round_number in range(1, UNTANGLE_ROUNDS + 1):
         crossing = crossings(journey)
         if not crossing or time_module.monotonic() - began >= safety_seconds:
             break
+        if progress is not None:
+            pairs = len(crossing)
+            progress(
+                f"untangling {pairs} {'pair' if pairs == 1 else 'pairs'} of crossing hops, "
+                f"round {round_number} of {UNTANGLE_ROUNDS}, {length(journey):,.0f} km"
+            )
         for first, second in crossing:
             for hop in (first, second):
                 arc = (min(journey[hop], journey[hop + 1]), max(journey[hop], journey[hop + 1]))
@@ -248,7 +257,8 @@ def solve_journey(
     (the sweep); the others may be added by the search, and those that cannot fit are returned as dropped.
 
     The search's costs are the distances, with hops past LONG_HOP_KM costing more; then hops that cross each
-    other are taken apart (untangle). `progress(solutions_so_far, best_km)` is called now and then.
+    other are taken apart (untangle). `progress` is given a line now and then: every 100 solutions, and at
+    each stage after the search.
     Raises ValueError for an infeasible start.
     """
     count = len(legs)
@@ -267,7 +277,7 @@ def solve_journey(
         found[0] += 1
         best[0] = min(best[0], search.routing.CostVar().Value() / 1000)
         if progress is not None and (found[0] % 100 == 0 or found[0] == 1):
-            progress(found[0], best[0])
+            progress(f"{found[0]:,} {'solution' if found[0] == 1 else 'solutions'}, best {best[0]:,.0f} km")
 
     search.routing.AddAtSolutionCallback(on_solution)
     parameters = _search_parameters()
@@ -278,8 +288,12 @@ def solve_journey(
     order = search.improve(start, parameters)
     # Guided local search's best is a local optimum of its penalised costs, not always of the true ones: a
     # greedy descent from it shortens it further.
+    if progress is not None:
+        progress(f"search done after {max(0, found[0] - 1):,} solutions, best {best[0]:,.0f} km; shortening it")
     order = search.improve(order, _descent(_seconds_left(began, safety_seconds)))
-    order = untangle(legs, order, speed_kmh, stay, _seconds_left(began, safety_seconds), (kms, seconds))
+    order = untangle(
+        legs, order, speed_kmh, stay, _seconds_left(began, safety_seconds), (kms, seconds), progress=progress
+    )
     elapsed = time_module.monotonic() - began
     arrivals = earliest_arrivals(legs, order, speed_kmh, stay)
     if arrivals is None:  # pragma: no cover - the solver honours the windows it was given

@@ -468,8 +468,10 @@ def test_a_journey_that_crosses_itself_is_taken_apart_where_the_windows_allow():
     bow_tie = [0, 1, 2, 3]  # (0,0) -> (10,10) -> (10,0) -> (0,10): the first and last hop cross
     assert crossing_hops([(SQUARE[i].latitude, SQUARE[i].longitude) for i in bow_tie]) == [(0, 2)]
 
-    journey = untangle(SQUARE, bow_tie, speed_kmh=20_000, stay=60)
+    told: list[str] = []
+    journey = untangle(SQUARE, bow_tie, speed_kmh=20_000, stay=60, progress=told.append)
 
+    assert told[0].startswith("untangling 1 pair of crossing hops, round 1 of 6, ")
     assert sorted(journey) == [0, 1, 2, 3]
     assert crossing_hops([(SQUARE[i].latitude, SQUARE[i].longitude) for i in journey]) == []
     assert earliest_arrivals(SQUARE, journey, 20_000, 60) is not None
@@ -558,3 +560,17 @@ def test_the_planners_information_is_not_painted_as_an_error(tmp_path, monkeypat
     assert "Planning 1 place:" in err.getvalue()
     assert "1 stop planned, 0 left out" in err.getvalue()
     assert "\x1b[" not in err.getvalue()
+
+
+def test_the_planner_tells_each_stage_on_a_terminal(tmp_path, monkeypatch):
+    places = [["Camden", "London", "GB", "51.54", "-0.14", "", ""], ["Paris", "", "FR", "48.8566", "2.3522", "", ""]]
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    call_command("plan_route", str(write_places(tmp_path / "places.csv", places)), "-o", str(tmp_path / "route.csv"))
+
+    lines = err.getvalue().splitlines()
+    assert re.fullmatch(r"  1 solution, best [\d,]+ km, \d+ s", lines[1]), lines
+    assert any(
+        re.fullmatch(r"  search done after [\d,]+ solutions, best [\d,]+ km; shortening it, \d+ s", line)
+        for line in lines
+    )

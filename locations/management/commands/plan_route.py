@@ -189,10 +189,11 @@ class Command(BaseCommand):
         return path
 
     def progress(self, began: float, verbosity: int) -> Any:
-        """Progress lines on a terminal (or with -v 2): solutions tried, best total so far, seconds."""
+        """Progress lines on a terminal (or with -v 2): the search's line (solutions tried and the best total so
+        far, then each stage after the search), and the seconds since planning began."""
 
-        def show(solutions: int, best_km: float) -> None:
-            self.note(f"  {solutions:,} solutions, best {best_km:,.0f} km, {time.monotonic() - began:.0f} s")
+        def show(line: str) -> None:
+            self.note(f"  {line}, {time.monotonic() - began:.0f} s")
 
         return show if sys.stderr.isatty() or verbosity > 1 else None
 
