@@ -2,7 +2,8 @@
 
 A night runs from noon to noon in the site's time zone (the night of 24 December: noon on the 24th to noon on
 the 25th), so the evening's rush and the small hours are on one chart. Counts are grouped by the database
-(one query per chart); the median time to reply is taken over that night's replies.
+(one query for both letter charts); the median time to reply is taken over that night's replies, by
+PostgreSQL's percentile_cont where the site runs on PostgreSQL (in Python on any other database).
 """
 
 import datetime as dt
@@ -10,7 +11,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -93,36 +95,36 @@ def _top_series(counts: dict[str, list[int]], label: dict[str, str]) -> list[Ser
     return shown
 
 
-def _per_hour(queryset: QuerySet, field: str, start: dt.datetime, moment: str) -> dict[str, list[int]]:
-    """{value of FIELD: [count in hour 0, ..., hour 23]} for the rows of QUERYSET, by the hour of MOMENT."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * HOURS)
+def _per_hour(queryset: QuerySet, fields: tuple[str, ...], start: dt.datetime, moment: str) -> list[dict]:
+    """For each of FIELDS, {value: [count in hour 0, ..., hour 23]} over the rows of QUERYSET by the hour of
+    MOMENT: one grouped query, whatever the number of fields."""
+    counts: list[dict[str, list[int]]] = [defaultdict(lambda: [0] * HOURS) for _ in fields]
     rows = (
         queryset.annotate(hour=TruncHour(moment))
-        .values("hour", field)
+        .values("hour", *fields)
         .annotate(count=Count("pk"))
-        .values_list("hour", field, "count")
+        .values_list("hour", *fields, "count")
         .order_by()
     )
-    for hour, value, count in rows:
+    for hour, *values, count in rows:
         index = int((hour - start).total_seconds() // 3600)
         if 0 <= index < HOURS:
-            counts[value or ""][index] += count
+            for by_field, value in zip(counts, values, strict=True):
+                by_field[value or ""][index] += count
     return counts
 
 
-def letters_by(start: dt.datetime, end: dt.datetime, field: str) -> list[Series]:
-    """Letters received in [START, END) per hour, by 'language' (base language) or 'country'."""
+def letters_by_language_and_country(start: dt.datetime, end: dt.datetime) -> tuple[list[Series], list[Series]]:
+    """Letters received in [START, END) per hour: by base language, and by country (one grouped query)."""
     letters = Letter.objects.filter(received__gte=start, received__lt=end)
-    raw = _per_hour(letters, field, start, "received")
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * HOURS)
-    for value, hours in raw.items():
-        key = base_language(value) if field == "language" else value
-        counts[key] = [a + b for a, b in zip(counts[key], hours, strict=True)]
-    if field == "language":
-        labels = {key: language_name(key, in_itself=False) or "not known" for key in counts}
-    else:
-        labels = {key: public_country_name(key) if key else "not given" for key in counts}
-    return _top_series(counts, labels)
+    raw_languages, raw_countries = _per_hour(letters, ("language", "country"), start, "received")
+    languages: dict[str, list[int]] = defaultdict(lambda: [0] * HOURS)
+    for value, hours in raw_languages.items():
+        key = base_language(value)
+        languages[key] = [a + b for a, b in zip(languages[key], hours, strict=True)]
+    language_labels = {key: language_name(key, in_itself=False) or "not known" for key in languages}
+    country_labels = {key: public_country_name(key) if key else "not given" for key in raw_countries}
+    return _top_series(languages, language_labels), _top_series(raw_countries, country_labels)
 
 
 @dataclass(frozen=True)
@@ -134,11 +136,42 @@ class ReplyHours:
     median: float | None
 
 
+class _Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5) (https://www.postgresql.org/docs/current/functions-aggregate.html):
+    the median of an interval, interpolated between the two middle values as statistics.median does."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _minutes(wait: dt.timedelta | None) -> float | None:
+    return None if wait is None else round(wait.total_seconds() / 60, 1)
+
+
 def replies_by_hour(start: dt.datetime, end: dt.datetime) -> ReplyHours:
-    """Replies written in [START, END) per hour, and the median time to reply (minutes) per hour and overall."""
+    """Replies written in [START, END) per hour, and the median time to reply (minutes, to 0.1) per hour
+    (None for an hour without replies) and overall (None for a night without)."""
+    replies = Reply.objects.filter(created__gte=start, created__lt=end)
+    if connection.vendor == "postgresql":
+        # Counted and the medians taken in the database: a busy night's 60,000 replies never reach Python.
+        wait = ExpressionWrapper(F("created") - F("letter__received"), output_field=DurationField())
+        counts: list[int] = [0] * HOURS
+        medians: list[float | None] = [None] * HOURS
+        per_hour = (
+            replies.annotate(hour=TruncHour("created"))
+            .values("hour")
+            .annotate(count=Count("pk"), median=_Median(wait))
+            .values_list("hour", "count", "median")
+            .order_by()
+        )
+        for hour, count, median in per_hour:
+            index = int((hour - start).total_seconds() // 3600)
+            counts[index], medians[index] = count, _minutes(median)
+        return ReplyHours(counts, medians, _minutes(replies.aggregate(median=_Median(wait))["median"]))
     waits: dict[int, list[float]] = defaultdict(list)
-    replies = Reply.objects.filter(created__gte=start, created__lt=end).annotate(received=F("letter__received"))
-    for created, received in replies.values_list("created", "received").iterator(chunk_size=5000):
+    rows = replies.annotate(received=F("letter__received")).values_list("created", "received")
+    for created, received in rows.iterator(chunk_size=5000):
         waits[int((created - start).total_seconds() // 3600)].append((created - received).total_seconds() / 60)
     every = [wait for hour in waits.values() for wait in hour]
     return ReplyHours(
@@ -223,8 +256,7 @@ class HourRow:
 def statistics_context(day: dt.date) -> dict:
     """Everything the statistics page shows for the night of DAY: three charts and the table of hours."""
     start, end = night_window(day)
-    languages = letters_by(start, end, "language")
-    countries = letters_by(start, end, "country")
+    languages, countries = letters_by_language_and_country(start, end)
     replies = replies_by_hour(start, end)
     reply_series = [Series("replies", "replies", replies.counts)]
     rows = [

@@ -129,6 +129,8 @@ def test_the_night_runs_noon_to_noon_and_counts_per_hour(night):
     assert context["rows"][14].hour == "02:00" and context["rows"][14].letters == 1
     replies = replies_by_hour(start, end)
     assert (replies.counts[6], replies.counts[7], replies.median) == (1, 1, 45.0)
+    assert (replies.medians[6], replies.medians[7], replies.medians[8]) == (30.0, 60.0, None)
+    assert sum(replies.counts) == 2
 
 
 def test_the_statistics_page_draws_the_charts_and_their_table(client, elf, night):
