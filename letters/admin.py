@@ -295,7 +295,8 @@ class LetterAdmin(admin.ModelAdmin):
             "letter": letter,
             "letter_country": public_country_name(letter.country) if letter.country else "",
             "letter_language": language_name(letter.language),
-            "open": letter.status in (Letter.Status.NEW, Letter.Status.CLAIMED),
+            # The status buttons only where they would work: another elf's claim is theirs to release.
+            "open": letter.status in (Letter.Status.NEW, Letter.Status.CLAIMED) and open_to_me,
             "act_url": reverse("admin:letters_letter_act", args=[letter.pk]),
             "reply_form": form,
             "preview": preview,

@@ -35,7 +35,7 @@ def claim(letter_id: int, user: User) -> Letter:
         check_may_work_on(letter, user)
         if letter.status not in (Letter.Status.NEW, Letter.Status.CLAIMED):
             raise LetterRefused(
-                f"This letter is already {letter.get_status_display().lower()}; there is nothing to claim."
+                f"This letter is already {letter.status_words()}; there is nothing to claim."
             )
         letter.status = Letter.Status.CLAIMED
         letter.claimed_by = user
@@ -50,7 +50,7 @@ def release(letter_id: int, user: User) -> Letter:
         letter = locked_letter(letter_id)
         if letter.status != Letter.Status.CLAIMED:
             raise LetterRefused(
-                f"This letter is {letter.get_status_display().lower()}, not claimed; nothing to release."
+                f"This letter is {letter.status_words()}, not claimed; nothing to release."
             )
         check_may_work_on(letter, user)
         letter.status = Letter.Status.NEW

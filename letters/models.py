@@ -106,6 +106,15 @@ class Letter(models.Model):
     def __str__(self) -> str:
         return f"Letter from {self.sender_name or self.sender_email} ({self.received:%Y-%m-%d})"
 
+    def status_words(self) -> str:
+        """The status as a sentence says it after 'This letter is': 'new', 'claimed', 'answered', 'closed without
+        a reply', 'marked as spam' (the choice's label, 'Replied', reads wrong there)."""
+        return {
+            self.Status.REPLIED: "answered",
+            self.Status.CLOSED: "closed without a reply",
+            self.Status.SPAM: "marked as spam",
+        }.get(self.Status(self.status), self.get_status_display().lower())
+
 
 class OriginalEmail(models.Model):
     """The raw bytes of an emailed letter, kept with it (and purged with it) so it can be read again later."""

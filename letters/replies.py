@@ -122,7 +122,7 @@ def reply_as(
         check_may_work_on(letter, author)
         if letter.status not in (Letter.Status.NEW, Letter.Status.CLAIMED):
             raise LetterRefused(
-                f"This letter is already {letter.get_status_display().lower()}; it gets no second reply."
+                f"This letter is already {letter.status_words()}; it gets no second reply."
             )
         try:
             check_reply_address(letter.sender_email)

@@ -339,3 +339,38 @@ def test_a_templates_language_is_picked_from_the_sites_not_typed(admin_client):
     picked = admin_client.post(add, {"name": "Thanks", "language": "de", "body": "Danke, {name}!"})
     assert picked.status_code == 302
     assert ReplyTemplate.objects.filter(name="Thanks", language="de").exists()
+
+
+def test_a_grown_up_s_letter_says_whose_age_it_gives(elf_client):
+    letter = receive_web_letter(
+        "Katrin Müller", "katrin@example.de", "Mein Sohn wünscht sich ein Fahrrad.", 6, "DE", "de", "grown_up", "Jonas"
+    )
+
+    html = elf_client.get(page(letter)).text
+
+    assert "From <strong>Katrin Müller</strong>, a grown-up writing for <strong>Jonas</strong>, 6 years old," in html
+
+
+def test_another_elf_s_claim_offers_no_status_buttons_that_would_be_refused(
+    elf_client, elf, second_elf, web_letter, admin_user
+):
+    claims.claim(web_letter.pk, second_elf)
+
+    html = elf_client.get(page(web_letter)).text
+
+    assert "Claimed by jingle at" in html
+    for button in ("Release", "Mark as spam", "Close without reply", "Claim</button>"):
+        assert button not in html, button
+    # A superuser may step in, so the buttons are there for one.
+    elf_client.force_login(admin_user)
+    assert "Close without reply" in elf_client.get(page(web_letter)).text
+
+
+def test_a_settled_letter_says_so_in_words(elf_client, elf, pamelfa, web_letter):
+    from letters.replies import reply_as
+
+    reply_as(pamelfa, web_letter, "Hello Aroha!", author=elf)
+
+    assert "This letter is answered." in elf_client.get(page(web_letter)).text
+    with pytest.raises(claims.LetterRefused, match=r"^This letter is already answered; there is nothing to claim"):
+        claims.claim(web_letter.pk, elf)

@@ -68,7 +68,7 @@ def test_two_elves_claiming_and_replying_at_the_same_moment_send_exactly_one_rep
     assert Reply.objects.count() == 1
     assert len(mail.outbox) == 1
     loser = next(text for text in outcomes.values() if text != "replied")
-    assert "claimed this letter" in loser or "already replied" in loser
+    assert "claimed this letter" in loser or "already answered" in loser
 
 
 def test_the_second_elf_waits_for_the_first_ones_lock_and_then_finds_the_letter_taken(
@@ -110,7 +110,7 @@ def test_the_second_elf_waits_for_the_first_ones_lock_and_then_finds_the_letter_
 
     assert waited
     assert outcomes["pepper"] == "replied"
-    assert outcomes["jingle"] == "This letter is already replied; there is nothing to claim."
+    assert outcomes["jingle"] == "This letter is already answered; there is nothing to claim."
     assert Reply.objects.count() == 1
     assert len(mail.outbox) == 1
 

@@ -41,9 +41,9 @@ def test_spam_and_closed_letters_cannot_be_claimed_or_answered(emailed_letter, w
     claims.set_outcome(emailed_letter.pk, elf, Letter.Status.SPAM)
     claims.set_outcome(web_letter.pk, elf, Letter.Status.CLOSED)
 
-    with pytest.raises(LetterRefused, match="already spam"):
+    with pytest.raises(LetterRefused, match="already marked as spam"):
         claims.claim(emailed_letter.pk, elf)
-    with pytest.raises(LetterRefused, match="already closed"):
+    with pytest.raises(LetterRefused, match="already closed without a reply"):
         reply_as(pamelfa, web_letter, "Hello!", author=elf)
     assert Reply.objects.count() == 0
 
@@ -122,7 +122,7 @@ def test_an_elf_may_only_sign_as_a_persona_they_are_a_signer_of(web_letter, elf,
 def test_a_letter_gets_no_second_reply(emailed_letter, elf, pamelfa):
     reply_as(pamelfa, emailed_letter, "First", author=elf)
 
-    with pytest.raises(LetterRefused, match="already replied"):
+    with pytest.raises(LetterRefused, match="already answered"):
         reply_as(pamelfa, emailed_letter, "Second", author=elf)
     assert Reply.objects.count() == 1
 
@@ -190,7 +190,7 @@ def test_bulk_reply_answers_each_open_letter_and_skips_the_rest_with_reasons(
     assert [reply.letter for reply in result.replies] == [emailed_letter, web_letter]
     assert [letter for letter, _ in result.skipped] == [claimed_by_other, spam]
     assert "jingle claimed this letter" in result.skipped[0][1]
-    assert "already spam" in result.skipped[1][1]
+    assert "already marked as spam" in result.skipped[1][1]
     assert result.replies[0].body.startswith("Dear Mia,\n\nYou were right: Toronto is in Canada")
     assert result.replies[1].body.startswith("Dear Aroha,")
     assert all(reply.template == apology for reply in result.replies)
