@@ -34,9 +34,7 @@ def claim(letter_id: int, user: User) -> Letter:
             return letter
         check_may_work_on(letter, user)
         if letter.status not in (Letter.Status.NEW, Letter.Status.CLAIMED):
-            raise LetterRefused(
-                f"This letter is already {letter.status_words()}; there is nothing to claim."
-            )
+            raise LetterRefused(f"This letter is already {letter.status_words()}; there is nothing to claim.")
         letter.status = Letter.Status.CLAIMED
         letter.claimed_by = user
         letter.claimed_at = timezone.now()
@@ -49,9 +47,7 @@ def release(letter_id: int, user: User) -> Letter:
     with transaction.atomic():
         letter = locked_letter(letter_id)
         if letter.status != Letter.Status.CLAIMED:
-            raise LetterRefused(
-                f"This letter is {letter.status_words()}, not claimed; nothing to release."
-            )
+            raise LetterRefused(f"This letter is {letter.status_words()}, not claimed; nothing to release.")
         check_may_work_on(letter, user)
         letter.status = Letter.Status.NEW
         letter.claimed_by = None

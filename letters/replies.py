@@ -121,9 +121,7 @@ def reply_as(
         letter = locked_letter(letter.pk)
         check_may_work_on(letter, author)
         if letter.status not in (Letter.Status.NEW, Letter.Status.CLAIMED):
-            raise LetterRefused(
-                f"This letter is already {letter.status_words()}; it gets no second reply."
-            )
+            raise LetterRefused(f"This letter is already {letter.status_words()}; it gets no second reply.")
         try:
             check_reply_address(letter.sender_email)
         except ValueError as exc:

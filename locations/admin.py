@@ -298,7 +298,8 @@ class RevisionAdmin(ReadOnlyAdmin):
             assert result.revision is not None  # a published sync names its revision
             url = reverse("admin:locations_revision_change", args=[result.revision.pk])
             messages.success(
-                request, format_html('{} <a href="{}">Review revision {}</a>.', result.message, url, result.revision)
+                request,
+                format_html('{} <a href="{}">Review revision {}</a>.', result.message, url, result.revision.number),
             )
         elif result.outcome == SyncRun.Outcome.UNCHANGED:
             messages.info(request, result.message)

@@ -127,8 +127,8 @@ def publish_table(
     if not report.ok:
         return SyncResult(
             SyncRun.Outcome.INVALID,
-            f"{len(report.errors)} {ngettext('error', 'errors', len(report.errors))} in {table.source}; nothing was "
-            "stored and the live route is unchanged.",
+            f"{len(report.errors)} {ngettext('error', 'errors', len(report.errors))} in {table.source}; it was not "
+            "published and the live route is unchanged (this sync run keeps the findings).",
             report=report,
         )
     checksum = table_checksum(table)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytz
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from lib.great_circle import distance_km
 from lib.instants import iso_z
@@ -126,11 +127,20 @@ class Report:
         ]
         # Rows with errors are not stops yet; say so, or "0 stops" reads as if the file were cut short.
         held_back = self.row_count - len(self.stops)
-        rows = f" from {self.row_count} rows: the {held_back} with errors count once fixed" if held_back > 0 else ""
-        lines.append(
-            f"{len(self.stops)} stops, {len(self.errors)} errors, {len(self.warnings)} warnings{rows} "
-            f"(night {self.night:%Y-%m-%d}, deadline {self.deadline})."
+        rows = ""
+        if held_back == 1:
+            rows = f" from {self.row_count} rows: the row with errors becomes a stop once fixed"
+        elif held_back > 1:
+            rows = f" from {self.row_count} rows: the {held_back} rows with errors become stops once fixed"
+        counts = ", ".join(
+            f"{count} {ngettext(one, many, count)}"
+            for count, one, many in (
+                (len(self.stops), "stop", "stops"),
+                (len(self.errors), "error", "errors"),
+                (len(self.warnings), "warning", "warnings"),
+            )
         )
+        lines.append(f"{counts}{rows} (night {self.night:%Y-%m-%d}, deadline {self.deadline}).")
         return "\n".join(lines)
 
 

@@ -199,6 +199,7 @@ def test_sync_now_publishes_the_configured_route(organiser_client, route_csv):
     [message] = message_texts(response)
     assert "Revision 1 with 5 stops is live." in message
     assert reverse("admin:locations_revision_change", args=[live.pk]) in message
+    assert message.endswith(">Review revision 1</a>.")  # not "Review revision Revision 1"
 
 
 def test_sync_now_of_an_unchanged_route_says_so(organiser_client, route_csv):

@@ -404,11 +404,15 @@ def test_the_summary_counts_stops_that_passed_not_rows_read():
     assert (
         report.as_text()
         .splitlines()[-1]
-        .startswith("0 stops, 2 errors, 0 warnings from 2 rows: the 2 with errors count once fixed")
+        .startswith("0 stops, 2 errors, 0 warnings from 2 rows: the 2 rows with errors become stops once fixed")
     )
     assert report.as_dict()["stops"] == 0
     half = check(row(TORONTO, "CA", "2026-12-25T02:00:00Z"), row(DETROIT, "CA", "2026-12-25T02:41:00Z"))
-    assert half.as_text().splitlines()[-1].startswith("1 stops, 1 errors")
+    assert (
+        half.as_text()
+        .splitlines()[-1]
+        .startswith("1 stop, 1 error, 0 warnings from 2 rows: the row with errors becomes a stop once fixed")
+    )
     assert half.row_count == 2
 
 
