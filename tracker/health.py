@@ -51,6 +51,12 @@ def _cache() -> str:
 def _worker() -> str:
     late = worker_silent_for()
     if late is None:
+        if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+            # Without REDIS_URL (scripts/run) each process has a cache of its own: the beat cannot reach here.
+            raise RuntimeError(
+                "no heartbeat from run_worker: the cache is each process's own memory (no REDIS_URL), so a "
+                "worker's beat cannot reach this process"
+            )
         raise RuntimeError("no heartbeat from run_worker")
     if late > MISSED_BEATS * settings.WORKER_HEARTBEAT_SECONDS:
         raise RuntimeError(f"run_worker last beat {late:.0f} s ago")
@@ -62,6 +68,8 @@ def _sync() -> str:
         state = heartbeat(wall_now())
     finally:
         connection.close()
+    if state.state == "never":
+        raise RuntimeError("sync_route --every has never run")
     if state.state != "alive":
         silent = f", silent for {state.silent_for.total_seconds():.0f} s" if state.silent_for is not None else ""
         raise RuntimeError(f"sync_route --every is {state.state}{silent}")
