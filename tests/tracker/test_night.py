@@ -140,3 +140,27 @@ def test_a_rehearsal_night_tells_route_time_from_the_real_time_that_dates_syncs(
 
     assert "Route time 2026-12-24 09:57:00 UTC <strong>(a rehearsal clock)</strong>." in content
     assert "The real time is 2026-12-06 08:49 UTC: syncs and revisions below are dated by it." in content
+
+
+def test_a_rehearsal_night_gives_the_next_hop_in_real_time_as_the_map_counts_down(
+    client, organiser, small_route, settings, time_machine
+):
+    wall = utc("2026-12-06T08:49:00Z")
+    time_machine.move_to(wall, tick=False)
+    # Ten route seconds a real second, at 09:57 route time: Sydney at 10:00 is 3 route minutes, 18 real seconds.
+    settings.TRACKER_CLOCK = Rehearsal(start=utc("2026-12-24T09:57:00Z"), anchor=wall, speed=10.0)
+    publish_table(route_table(small_route), "test")
+    client.force_login(organiser)
+
+    content = client.get(URL).content.decode()
+
+    assert '<p class="night-big">in 3 min</p>' in content
+    assert "That is route time. In real time, as the map counts down: in 18 s." in content
+    assert "351,200 presents delivered by his latest stop (the map counts on" in content
+
+
+def test_a_frozen_rehearsal_has_no_real_time_to_the_next_hop(client, organiser, small_route, route_clock):
+    publish_table(route_table(small_route), "test")
+    client.force_login(organiser)
+
+    assert "In real time" not in client.get(URL).content.decode()
