@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -71,3 +72,34 @@ def test_a_rollback_pins_until_released(tmp_path, small_route):
     assert Revision.objects.get(is_live=True).number == 1
     call_command("release_route")
     assert Revision.objects.get(is_live=True).number == 3
+
+
+def add_organiser(username: str) -> str:
+    out = io.StringIO()
+    call_command("add_organiser", username, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_add_organiser_makes_a_staff_organiser_who_may_run_the_night_and_says_how_to_set_a_password(
+    django_user_model, client
+):
+    printed = add_organiser("olga")
+
+    olga = django_user_model.objects.get(username="olga")
+    assert olga.is_staff and not olga.is_superuser and not olga.has_usable_password()
+    assert list(olga.groups.values_list("name", flat=True)) == ["Organisers"]
+    assert "manage.py changepassword olga" in printed
+    assert olga.has_perm("locations.make_live") and not olga.has_perm("letters.view_letter")
+    client.force_login(olga)
+    assert client.get("/admin/night/").status_code == 200
+    assert add_organiser("olga").startswith("olga is already an organiser")
+
+
+@pytest.mark.django_db
+def test_add_organiser_keeps_an_existing_user_s_password(django_user_model):
+    user = django_user_model.objects.create_user("olga", password="a-password-she-chose")
+
+    assert add_organiser("olga").startswith("Made olga an organiser: staff, in the Organisers group.")
+    user.refresh_from_db()
+    assert user.check_password("a-password-she-chose") and user.is_staff
