@@ -123,7 +123,7 @@ class RevisionStateFilter(admin.SimpleListFilter):
 
     @override
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("live", "Live"), ("held", "Held"), ("other", "Neither")]
+        return [("live", "Live"), ("held", "Held"), ("other", "Not live")]
 
     @override
     def queryset(self, request: HttpRequest, queryset: QuerySet[Revision]) -> QuerySet[Revision]:

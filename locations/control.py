@@ -55,7 +55,7 @@ class Control:
         return self.pinned or self.held is not None
 
     def state_of(self, revision: Revision) -> str:
-        """'live, pinned', 'live', 'held' or '' (an earlier revision): the words every list and page uses."""
+        """'live, pinned', 'live', 'held' or 'not live' (any other): the words every list and page uses."""
         return state_words(is_live=revision.is_live, is_sheet=revision.is_sheet, pinned=self.pinned)
 
     def held_because(self, now: dt.datetime) -> str:
@@ -93,7 +93,7 @@ def state_words(*, is_live: bool, is_sheet: bool, pinned: bool) -> str:
     """A revision's state in words from its flags and whether the live revision is pinned (one home for them)."""
     if is_live:
         return "live, pinned" if pinned else "live"
-    return "held" if is_sheet else ""
+    return "held" if is_sheet else "not live"
 
 
 def latest_decision() -> "QuerySet[Decision]":

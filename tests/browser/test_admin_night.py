@@ -195,9 +195,9 @@ def test_a_make_live_pins_and_a_release_lets_the_sheet_decide_on_every_page(page
     assert "Held:" not in page.inner_text("#content-main")
     check(page, night.folder, "night-pinned")
     page.goto(f"{site}/admin/locations/revision/")
-    assert page.locator("td.field-state").all_inner_texts() == ["live, pinned", ""]
+    assert page.locator("td.field-state").all_inner_texts() == ["live, pinned", "not live"]
 
     page.get_by_role("link", name="Let the sheet decide").click()
     page.get_by_role("button", name="Yes, let the sheet decide").click()
     expect(page.locator(".route-story")).to_have_text(f"The sheet decides: {held} is live and is the sheet's revision.")
-    assert page.locator("td.field-state").all_inner_texts() == ["live", ""]
+    assert page.locator("td.field-state").all_inner_texts() == ["live", "not live"]

@@ -360,7 +360,7 @@ def test_revisions_say_live_or_held_in_words_and_never_show_a_red_mark(organiser
     cells = {number: response.text.split(f">{number}</a></th>")[1].split("</tr>")[0] for number in (1, 2, held.number)}
     assert '<td class="field-state">live</td>' in cells[2]
     assert '<td class="field-state">held</td>' in cells[held.number]
-    assert '<td class="field-state"></td>' in cells[1]
+    assert '<td class="field-state">not live</td>' in cells[1]  # said, never a blank
     assert "icon-no" not in response.text
 
 

@@ -116,7 +116,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     assert said.startswith("published: Revision 2 with 5 stops is live. Compared with Revision 1, which viewers saw")
     assert "1 retimed. Viewers see it from the hop at 02:00:00 UTC." in said
     seen = organiser_sees(client)
-    assert seen["states"] == {2: "live", 1: ""}
+    assert seen["states"] == {2: "live", 1: "not live"}
     assert seen["story"] == "The sheet decides: Revision 2 is live and is the sheet's revision."
     assert said.endswith(seen["story"])
     assert "Changes: none, this is what viewers see now" in seen["live_page"]
@@ -152,7 +152,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     # Make the held revision live with the command: pinned too, and nothing is held any more.
     said = run("make_live", "2")
     seen = organiser_sees(client)
-    assert seen["states"] == {2: "live, pinned", 1: ""}
+    assert seen["states"] == {2: "live, pinned", 1: "not live"}
     assert seen["story"].startswith("An organiser decides: Revision 2 is live, pinned by make_live since ")
     assert seen["story"].endswith("It matches the sheet; a change to the sheet will be held until the pin is released.")
     assert said.startswith("pinned: Revision 2 is live. Compared with Revision 1, which viewers saw until now: ")
@@ -170,7 +170,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     assert said.startswith("CommandError: held: Revision 3 is held, not live: Revision 2 is pinned by make_live.")
     assert "Compared with what viewers see now (Revision 2): 1 retimed." in said
     seen = organiser_sees(client)
-    assert seen["states"] == {3: "held", 2: "live, pinned", 1: ""}
+    assert seen["states"] == {3: "held", 2: "live, pinned", 1: "not live"}
     assert seen["run"].outcome == SyncRun.Outcome.HELD
 
     # Release in the admin: the sheet decides again and its revision goes live, with when viewers see it.
@@ -182,7 +182,7 @@ def test_rollback_sync_make_live_sync_and_release_tell_one_story(client, organis
     response = client.post(reverse("admin:locations_revision_release"))
     told = text_of(client.get(response["Location"]))
     seen = organiser_sees(client)
-    assert seen["states"] == {3: "live", 2: "", 1: ""}
+    assert seen["states"] == {3: "live", 2: "not live", 1: "not live"}
     assert seen["story"] == "The sheet decides: Revision 3 is live and is the sheet's revision."
     assert "Released by admin:mrs-claus. Revision 3 is live." in told
     assert "Viewers see it from the hop at 02:10:00 UTC." in told
@@ -212,7 +212,7 @@ def test_a_sheet_undone_to_the_pinned_rows_matches_the_pinned_revision(client, o
     assert Revision.objects.count() == 2
     assert Revision.objects.get(is_sheet=True).number == 1
     client.force_login(organiser)
-    assert organiser_sees(client)["states"] == {2: "", 1: "live, pinned"}
+    assert organiser_sees(client)["states"] == {2: "not live", 1: "live, pinned"}
 
 
 def test_a_rollback_that_takes_back_seen_stops_needs_allow_rewind_on_the_command_line(sheet):
