@@ -231,12 +231,20 @@ def template_choices(letter: Letter) -> list[tuple[object, object]]:
     ]
 
 
+class TemplateByName(forms.ModelChoiceField):
+    """A bulk reply's template: 'Thank you for your letter (to a child)', no language (each letter has its own)."""
+
+    def label_from_instance(self, obj: ReplyTemplate) -> str:
+        to = "to a grown-up" if obj.audience == Writer.GROWN_UP else "to a child"
+        return f"{obj.name} ({to})"
+
+
 class BulkReplyForm(forms.Form):
     """Answer every selected letter with one template, signed by one persona; the elf must pick the template
     (a pre-selected one would go to every child after one careless click)."""
 
     persona = forms.ModelChoiceField(label="Reply as", queryset=ElfPersona.objects.none(), empty_label=None)
-    template = forms.ModelChoiceField(
+    template = TemplateByName(
         label="Template",
         queryset=ReplyTemplate.objects.all(),
         empty_label="(choose a template)",
@@ -248,6 +256,21 @@ class BulkReplyForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["persona"]).queryset = personas_for(user)
+        template = cast(forms.ModelChoiceField, self.fields["template"])
+        template.queryset = ReplyTemplate.objects.filter(pk__in=_one_per_name()).order_by("name")
+
+
+def _one_per_name() -> list[int]:
+    """One template of each name: the site's language's, else one for any language, else the first. The menu
+    names what is sent; each letter then gets the template of that name in its own language."""
+    site = base_language(settings.LANGUAGE_CODE)
+    chosen: dict[str, ReplyTemplate] = {}
+    for template in ReplyTemplate.objects.only("pk", "name", "language"):
+        rank = (template.language != site, template.language != "")
+        best = chosen.get(template.name)
+        if best is None or rank < (best.language != site, best.language != ""):
+            chosen[template.name] = template
+    return [template.pk for template in chosen.values()]
 
 
 def template_languages(current: str = "") -> list[tuple[str, str]]:

@@ -148,3 +148,14 @@ def test_the_form_asks_who_is_writing_and_a_grown_up_names_the_child(client):
         ("grown_up", "Lily"),
         ("child", ""),
     ]
+
+
+def test_the_bulk_reply_menu_names_each_template_once_without_a_language(elf, elf_client, pamelfa, web_letter):
+    page = elf_client.post(INBOX, {"action": "reply_with_template", "_selected_action": [web_letter.pk]})
+    select = re.search(r'<select name="template"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    labels = re.findall(r"<option value=\"\d+\">([^<]*)</option>", select)
+
+    assert len(labels) == len(set(labels)) == ReplyTemplate.objects.values("name").distinct().count()
+    assert labels == sorted(labels)  # by name, not Arabic first
+    assert "Thank you for your letter (to a child)" in labels
+    assert "Thank you for reporting a mistake on the map (to a grown-up)" in labels
