@@ -466,7 +466,11 @@ class LetterAdmin(admin.ModelAdmin):
         """The export page: letters or replies of a span of days as CSV, for staff with the export permission."""
         if not self.has_export_permission(request):
             raise PermissionDenied
-        form = ExportForm(request.GET if "kind" in request.GET else None)
+        # Unasked, the form offers letters of today (the site's day), so one click downloads something.
+        today = timezone.localdate()
+        form = ExportForm(
+            request.GET if "kind" in request.GET else None, initial={"kind": "letters", "start": today, "end": today}
+        )
         if form.is_valid():
             kind, start, end = form.cleaned_data["kind"], *form.span()
             rows: QuerySet[Letter] | QuerySet[Reply]

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -79,8 +80,14 @@ def test_staff_without_the_permission_cannot_export(client, elf, night):
 
 
 def test_the_export_page_streams_the_letters_of_the_chosen_days_as_csv(client, exporter, night):
+    with time_machine.travel(at(20), tick=False):
+        client.force_login(exporter)
+        page = client.get(EXPORT).text
     client.force_login(exporter)
-    assert "Download CSV" in client.get(EXPORT).text
+    assert "Download CSV" in page
+    # Today's letters are offered, so the first click downloads something (the dates were blank).
+    assert page.count('value="2026-12-24"') == 2
+    assert re.search(r'<input type="radio" name="kind" value="letters"[^>]* checked', page)
 
     response = client.get(EXPORT, {"kind": "letters", "start": "2026-12-24", "end": "2026-12-24"})
 
