@@ -112,6 +112,7 @@ def restore_elves_group() -> None:
     rerun_data_migration("letters", "0004_starter_reply_templates")
     rerun_data_migration("letters", "0006_elves_see_quarantine")
     rerun_data_migration("letters", "0011_templates_for_grown_ups")
+    rerun_data_migration("letters", "0013_templates_close_once")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The elves' desk on the first morning: add_elf, the starter templates, and the admin's home page."""
 
+import importlib
 import io
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from letters.languages import detect_language
 from letters.models import ElfPersona, Letter, ReplyTemplate, base_language, check_template_body
+from tests.letters.conftest import rerun_data_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,26 @@ def test_the_starter_templates_read_in_the_language_they_claim():
     for template in ReplyTemplate.objects.all():
         text = template.body.format(name="Lena", persona="PamElfa")
         assert detect_language(text) == template.language, f"{template} reads as {detect_language(text)}"
+
+
+def test_the_starter_templates_close_once_and_leave_the_sign_off_to_the_persona_s_signature():
+    closings = importlib.import_module("letters.migrations.0013_templates_close_once").CLOSINGS
+    for (name, language), (_before, after) in closings.items():
+        body = ReplyTemplate.objects.get(name=name, language=language).body
+        assert body.endswith("\n\n" + after), (name, language, body[-80:])
+    assert not ReplyTemplate.objects.filter(body__contains="from all of us at the North Pole").exists()
+
+
+def test_a_closing_an_elf_changed_is_left_as_they_wrote_it():
+    template = ReplyTemplate.objects.get(name="Thank you for your letter", language="en")
+    mine = "Merry Christmas from all of us at the North Pole, and from me!"
+    template.body = template.body.removesuffix("Merry Christmas!") + mine
+    template.save()
+
+    rerun_data_migration("letters", "0013_templates_close_once")
+
+    template.refresh_from_db()
+    assert template.body.endswith(mine)
 
 
 def test_the_admin_home_tells_an_elf_what_to_do_next(client, elf, web_letter, emailed_letter):
