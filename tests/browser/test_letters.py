@@ -346,6 +346,26 @@ def test_the_inbox_at_1366_shows_every_status_beside_the_filters(browser, site, 
     context.close()
 
 
+def test_the_bulk_reply_form_fits_a_phone_with_a_letter_of_one_long_word(browser, site, elf, tmp_path):
+    call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
+    a_morning_of_letters()
+    receive_web_letter("Longo", "longo@example.org", "Dear Santa " + "x" * 300, 10, "", "en")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, site, "pepper", "not-a-real-password")
+    page.goto(f"{site}/admin/letters/letter/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option(label="Reply to the selected letters with a template")
+    page.get_by_role("button", name="Run").click()
+    template = page.get_by_label("Template")
+    template.wait_for()
+    page.screenshot(path=tmp_path / "bulk-reply-phone.png", full_page=True)
+
+    assert template.bounding_box()["x"] + template.bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
 def a_night_of_mail(elf: object) -> None:
     """The night of 24 December 2026 as the statistics page draws it: letters each hour in several languages
     and countries, rising to a peak in the evening, a third of them answered within the hour or two."""
