@@ -91,7 +91,7 @@ def fill(count: int, seed: int = 24) -> None:
     letter_columns = (
         "sender_name, sender_email, subject, text, age, country, language, received, source, status, "
         'claimed_by_id, claimed_at, message_id, "references", raw_sha256, dropped_attachments, enclosed_from, '
-        "forwarding_note, writer, child_name"
+        "forwarding_note, writer, child_name, content_sha256, form_token, message_id_reused"
     )
     reply_rows = []
     names = ["Emma", "Liam", "Mia", "Noah", "Lena", "Léa", "Lucía", "Sofia", "Zofia", "Yuki", "Omar", "Lotte"]
@@ -121,7 +121,7 @@ def fill(count: int, seed: int = 24) -> None:
                 str(rng.randint(3, 12)) if not grown_up else "\\N", rng.choice(countries), language,
                 received.isoformat(), "email" if rng.random() < 0.4 else "web", status,
                 str(claimer.pk) if claimer else "\\N", received.isoformat() if claimer else "\\N",
-                "", "", "", "", "", "", "grown_up" if grown_up else "child", name if grown_up else "",
+                "", "", "", "", "", "", "grown_up" if grown_up else "child", name if grown_up else "", "", "", "f",
             ]  # fmt: skip
             buffer.write("\t".join(_escape(value) for value in row) + "\n")
             if status == "replied" and claimer is not None:

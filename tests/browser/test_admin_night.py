@@ -1,8 +1,10 @@
 """The organisers' admin in Chromium at 1366x768 and 390x844: the night, a revision's chart, the staff map, a
 held revision's confirmation; axe-core finds nothing, the strict CSP blocks nothing, and each page is pictured."""
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,13 +12,14 @@ from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from locations.clock import Rehearsal
-from locations.models import Revision
+from locations.models import Revision, SyncRun
 from locations.sync import sync_route
 
 pytestmark = [pytest.mark.browser]
@@ -201,3 +204,43 @@ def test_a_make_live_pins_and_a_release_lets_the_sheet_decide_on_every_page(page
     page.get_by_role("button", name="Yes, let the sheet decide").click()
     expect(page.locator(".route-story")).to_have_text(f"The sheet decides: {held} is live and is the sheet's revision.")
     assert page.locator("td.field-state").all_inner_texts() == ["live", "not live"]
+
+
+def a_rejected_sync_run(folder: Path) -> int:
+    """The sample sheet with Toronto put in the US and Paris before Brussels, synced and refused; the run's id."""
+    rows = list(csv.reader(io.StringIO(settings.TRACKER_SAMPLE_ROUTE.read_text(encoding="utf-8"))))
+    for row in rows:
+        if row[0] == "Toronto":
+            row[2] = "US"
+        if row[0] == "Paris":
+            row[5] = "2026-12-24T23:59:00Z"
+    broken = folder / "a-sheet-with-errors-that-an-organiser-saved-late-on-christmas-eve.csv"
+    with broken.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    result = sync_route(str(broken), synced_by="sync_route", every_seconds=60)
+    assert result.outcome == SyncRun.Outcome.INVALID and len(result.report.errors) > 1, result.message
+    return result.run.pk
+
+
+def test_a_rejected_sync_run_and_the_sync_runs_list_fit_the_screen(page, site, night, tmp_path):
+    run = a_rejected_sync_run(tmp_path)
+    width = VIEWPORTS[page.viewport_name]["width"]
+
+    page.goto(f"{site}/admin/locations/syncrun/{run}/change/")
+    findings = page.locator("table.route-findings-errors")
+    expect(findings).to_contain_text("country_mismatch")
+    page.screenshot(path=tmp_path / f"syncrun-{page.viewport_name}.png", full_page=True)
+    assert findings.bounding_box()["x"] + findings.bounding_box()["width"] <= width
+    assert fits_the_width(page)
+    assert Axe().run(page).violations_count == 0
+
+    page.goto(f"{site}/admin/locations/syncrun/")
+    results = page.locator("#changelist .results")
+    page.screenshot(path=tmp_path / f"syncruns-{page.viewport_name}.png", full_page=True)
+    assert results.evaluate("(box) => box.scrollWidth <= box.clientWidth"), "the list is wider than its box"
+    messages = page.locator("#result_list td.field-message")
+    expect(messages).to_have_count(3)
+    for cell in messages.all():
+        assert cell.bounding_box()["x"] + cell.bounding_box()["width"] <= width, cell.inner_text()
+    assert fits_the_width(page)
+    assert Axe().run(page).violations_count == 0

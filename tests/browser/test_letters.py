@@ -316,6 +316,56 @@ def test_a_letter_without_spaces_and_a_long_address_leave_every_inbox_column_in_
         context.close()
 
 
+def test_the_inbox_at_1366_shows_every_status_beside_the_filters(browser, site, elf, django_user_model):
+    """With Django's navigation sidebar open, the table fits between it and the filter panel: a status, even
+    claimed by a long username, is never clipped behind the filters or left to a sideways scroll."""
+    from django.contrib.auth.models import Group
+
+    letter = a_morning_of_letters()
+    receive_web_letter("Longo", "longo@example.org", "Dear Santa " + "x" * 300, 10, "", "en")
+    holly = django_user_model.objects.create_user("bartholomew.greenleaf-winterbottom.elf", is_staff=True)
+    holly.groups.add(Group.objects.get(name="Elves"))
+    claims.claim(letter.pk, holly)
+    Letter.objects.filter(sender_name="Aroha").update(status=Letter.Status.REPLIED)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    log_in(page, site, "pepper", "not-a-real-password")
+    for query in ("", "?language=de"):
+        page.goto(f"{site}/admin/letters/letter/{query}")
+        page.get_by_text("Lieber Weihnachtsmann").first.wait_for()
+        results = page.locator("#changelist .results")
+        assert results.evaluate("(box) => box.scrollWidth <= box.clientWidth"), f"{query}: the table is clipped"
+        box, filters = results.bounding_box(), page.locator("#changelist-filter").bounding_box()
+        statuses = page.locator("#result_list td.field-status_now")
+        assert statuses.count() == (1 if query else 6)
+        for cell in statuses.all():
+            edge = cell.bounding_box()["x"] + cell.bounding_box()["width"]
+            assert edge <= min(box["x"] + box["width"], filters["x"], 1366), f"{query}: {cell.inner_text()} hidden"
+            assert cell.evaluate("(cell) => cell.scrollWidth <= cell.clientWidth"), cell.inner_text()
+    assert "Claimed by bartholomew.greenleaf-winterbottom.elf" in page.locator("#result_list").inner_text()
+    context.close()
+
+
+def test_the_bulk_reply_form_fits_a_phone_with_a_letter_of_one_long_word(browser, site, elf, tmp_path):
+    call_command("add_elf", elf.get_username(), "--persona", "PamElfa", stdout=io.StringIO())
+    a_morning_of_letters()
+    receive_web_letter("Longo", "longo@example.org", "Dear Santa " + "x" * 300, 10, "", "en")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, site, "pepper", "not-a-real-password")
+    page.goto(f"{site}/admin/letters/letter/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option(label="Reply to the selected letters with a template")
+    page.get_by_role("button", name="Run").click()
+    template = page.get_by_label("Template")
+    template.wait_for()
+    page.screenshot(path=tmp_path / "bulk-reply-phone.png", full_page=True)
+
+    assert template.bounding_box()["x"] + template.bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
 def a_night_of_mail(elf: object) -> None:
     """The night of 24 December 2026 as the statistics page draws it: letters each hour in several languages
     and countries, rising to a peak in the evening, a third of them answered within the hour or two."""
