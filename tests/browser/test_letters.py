@@ -443,7 +443,15 @@ def test_the_childs_name_is_asked_only_when_a_grown_up_writes(page, site):
     child_name = page.locator(".field-child")
 
     assert child_name.is_hidden()
+    age = page.locator("label[for='id_age']")
+    assert age.inner_text() == "How old are you? (optional)"
     page.locator("input[name='writer'][value='grown_up']").check()
     assert child_name.is_visible()
+    assert age.inner_text() == "How old is the child? (optional)"  # a grown-up's own age would read as the child's
     page.locator("input[name='writer'][value='child']").check()
     assert child_name.is_hidden()
+    assert age.inner_text() == "How old are you? (optional)"
+
+    page.goto(f"{site}/de/letters/write/")
+    page.locator("input[name='writer'][value='grown_up']").check()
+    assert page.locator("label[for='id_age']").inner_text() == "Wie alt ist das Kind? (freiwillig)"
