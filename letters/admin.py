@@ -307,6 +307,8 @@ class LetterAdmin(admin.ModelAdmin):
             and open_to_me,
             "has_personas": personas.exists(),
             "claimed_by_me": mine,
+            # Who wrote it is the holder's to set, as every other change (a superuser may step in).
+            "may_set_writer": letter.status != Letter.Status.CLAIMED or mine or user.is_superuser,
             "placeholders": PLACEHOLDERS,
             "suggestion": suggest_writer(letter.text),
             "writers": Writer.choices,
@@ -342,7 +344,7 @@ class LetterAdmin(admin.ModelAdmin):
             elif action in Writer.values:
                 if not self.has_change_permission(request):
                     raise PermissionDenied
-                letter = set_writer(letter.pk, action, request.POST.get("child_name", ""))
+                letter = set_writer(letter.pk, action, request.POST.get("child_name", ""), signed_in_user(request))
                 named = f", the child's name {letter.child_name}" if letter.child_name else ", no child's name"
                 messages.success(request, f"Written by {letter.get_writer_display().lower()}{named}.")
             elif action in ("use_template", "preview", "send"):

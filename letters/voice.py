@@ -5,8 +5,10 @@ and whether a template speaks to the right person.
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from letters.claims import check_may_work_on, locked_letter
 from letters.models import Letter, ReplyTemplate, Writer, base_language
 
 # Words by which a grown-up names the child they write for, in the site's languages, lower case. A letter
@@ -141,16 +143,18 @@ def voice_refusal(template: ReplyTemplate, letter: Letter) -> str:
     return f"written by a child, and '{template.name}' speaks to a grown-up: use a template for children"
 
 
-def set_writer(letter_id: int, writer: str, child_name: str) -> Letter:
-    """Record who wrote a letter and the child's first name (an elf's click on the letter's page).
+def set_writer(letter_id: int, writer: str, child_name: str, user: User) -> Letter:
+    """Record who wrote a letter and the child's first name (USER's click on the letter's page).
 
-    Raises ValueError for a writer that is not a Writer choice.
+    Raises ValueError for a writer that is not a Writer choice, and letters.claims.LetterRefused when another
+    elf holds the letter (as for every other change to it).
     """
     if writer not in Writer.values:
         raise ValueError(f"{writer!r} is not one of {', '.join(Writer.values)}")
     child_name = " ".join(child_name.split())[:100]
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        letter = locked_letter(letter_id)
+        check_may_work_on(letter, user)
         letter.writer, letter.child_name = writer, child_name
         letter.save(update_fields=["writer", "child_name"])
     return letter

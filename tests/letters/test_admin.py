@@ -359,8 +359,12 @@ def test_another_elf_s_claim_offers_no_status_buttons_that_would_be_refused(
     html = elf_client.get(page(web_letter)).text
 
     assert "Claimed by jingle at" in html
-    for button in ("Release", "Mark as spam", "Close without reply", "Claim</button>"):
+    for button in ("Release", "Mark as spam", "Close without reply", "Claim</button>", 'value="grown_up"'):
         assert button not in html, button
+    # Who wrote it is jingle's to set too: a post anyway is refused, and the letter stays as it was.
+    elf_client.post(act(web_letter), {"action": "grown_up", "child_name": "Anna"})
+    web_letter.refresh_from_db()
+    assert (web_letter.writer, web_letter.child_name) == ("", "")
     # A superuser may step in, so the buttons are there for one.
     elf_client.force_login(admin_user)
     assert "Close without reply" in elf_client.get(page(web_letter)).text
