@@ -249,7 +249,7 @@ class BulkReplyForm(forms.Form):
         queryset=ReplyTemplate.objects.all(),
         empty_label="(choose a template)",
         help_text="Each letter gets the template of this name in its own language. A template for children is "
-        "not sent to a letter a grown-up wrote, nor one for grown-ups to a child's.",
+        "not sent to a grown-up's letter with no child's name, nor one for grown-ups to a child's.",
         error_messages={"required": "Choose the template to send: none is picked for you."},
     )
 

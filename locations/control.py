@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from locations.clock import route_now
-from locations.diff import RevisionDiff, Rewind, diff_revisions, rewind
+from locations.diff import ChangeKind, RevisionDiff, Rewind, diff_revisions, rewind
 from locations.live import forget_live_route, when_viewers_see
 from locations.models import Decision, Revision
 from locations.public_route import revision_route
@@ -111,8 +111,10 @@ def current_control() -> Control:
 
 
 def change_counts(diff: RevisionDiff) -> str:
-    """'1 retimed, 2 added' in the diff's order, or 'no stop changed'."""
-    parts = [f"{count} {kind.value}" for kind, count in diff.counts.items() if count]
+    """'1 retimed, 2 added, 1 with new details' in the diff's order, or 'no stop changed'."""
+    # Each count is of stops; "1 details changed" read wrong, so that kind is said of the stop.
+    words = {ChangeKind.DETAILS_CHANGED: "with new details"}
+    parts = [f"{count} {words.get(kind, kind.value)}" for kind, count in diff.counts.items() if count]
     return ", ".join(parts) if parts else "no stop changed"
 
 

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lib.great_circle import distance_km
 from locations.clock import Rehearsal, route_now
+from locations.control import change_counts
 from locations.diff import MOVE_TOLERANCE_KM, ChangeKind, Rewind, StopState, diff_revisions
 from locations.models import Revision, Stop
 
@@ -249,3 +250,13 @@ def test_the_rewind_summary_counts_lost_stops_in_words_that_agree(lost, words):
     summary = Rewind(due_before=lost, due_after=lost, lost=(apia,) * lost, reordered=False).summary()
 
     assert summary == words
+
+
+@pytest.mark.django_db
+def test_the_counts_say_one_stop_with_new_details_and_agree_with_their_nouns(small_route):
+    old = stored_revision(1, small_route)
+    small_route[0][6] = "1"  # Kiritimati's presents
+    small_route[4][2] = "US"
+    new = stored_revision(2, small_route)
+
+    assert change_counts(diff_revisions(old, new, route_now())) == "1 country changed, 1 with new details"
