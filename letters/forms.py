@@ -235,8 +235,7 @@ class TemplateByName(forms.ModelChoiceField):
     """A bulk reply's template: 'Thank you for your letter (to a child)', no language (each letter has its own)."""
 
     def label_from_instance(self, obj: ReplyTemplate) -> str:
-        to = "to a grown-up" if obj.audience == Writer.GROWN_UP else "to a child"
-        return f"{obj.name} ({to})"
+        return f"{obj.name} ({obj.audience_words()})"
 
 
 class BulkReplyForm(forms.Form):

@@ -254,8 +254,12 @@ class ReplyTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["name", "language"], name="reply_template_one_per_language")]
 
     def __str__(self) -> str:
-        to = "to a grown-up" if self.audience == Writer.GROWN_UP else "to a child"
+        to = self.audience_words()
         return f"{self.name} ({self.language}, {to})" if self.language else f"{self.name} ({to})"
+
+    def audience_words(self) -> str:
+        """'to a child' or 'to a grown-up': whom it speaks to, as the admin's menus say it."""
+        return "to a grown-up" if self.audience == Writer.GROWN_UP else "to a child"
 
     def clean(self) -> None:
         """Refuse a template with an unknown or malformed placeholder before an elf sends it."""
